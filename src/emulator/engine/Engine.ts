@@ -1,0 +1,113 @@
+/**
+ * The contract between the emulator's HTTP server (src/emulator/server) and its SQL engine
+ * (src/emulator/engine). The server owns sessions, tokens, requests, async state and chunking;
+ * the engine owns SQL: transpiling Snowflake SQL to DuckDB, executing it, and encoding every
+ * result cell the way Snowflake's JSON rowsets do (PROTOCOL.md §5.4–§5.7).
+ */
+import type { Effect, Scope } from "effect"
+
+/** Lower-case rowtype type names, exactly as the v1 protocol spells them. */
+export type RowType =
+  | "fixed"
+  | "real"
+  | "text"
+  | "boolean"
+  | "date"
+  | "time"
+  | "timestamp_ntz"
+  | "timestamp_ltz"
+  | "timestamp_tz"
+  | "variant"
+  | "object"
+  | "array"
+  | "binary"
+
+/** One `rowtype` entry of a query response. */
+export interface ColumnMeta {
+  readonly name: string
+  readonly type: RowType
+  readonly precision: number | null
+  readonly scale: number | null
+  readonly length: number | null
+  readonly byteLength: number | null
+  readonly nullable: boolean
+  readonly database: string
+  readonly schema: string
+  readonly table: string
+  readonly collation: null
+}
+
+/** A bind parameter as the drivers send it: `{ type: "FIXED", value: "1" }`, arrays for batch binds. */
+export interface Binding {
+  readonly type: string
+  readonly value: string | null | ReadonlyArray<string | null>
+}
+
+/** Positional bindings are keyed "1", "2", …; named bindings by name. */
+export type Bindings = Readonly<Record<string, Binding>>
+
+/** DML statistics (PROTOCOL.md §5.3 `stats`). */
+export interface DmlStats {
+  readonly numRowsInserted: number
+  readonly numRowsDeleted: number
+  readonly numRowsUpdated: number
+  readonly numDmlDuplicates: number
+}
+
+/** The session state a statement runs in and may change (USE …). */
+export interface SessionContext {
+  readonly database: string | null
+  readonly schema: string | null
+  readonly warehouse: string | null
+  readonly role: string | null
+  readonly user: string
+}
+
+/** The result of one statement, cells already encoded as Snowflake JSON rowset text. */
+export interface StatementResult {
+  readonly columns: ReadonlyArray<ColumnMeta>
+  /** Every cell a string or null (PROTOCOL.md §1.3, §5.5). */
+  readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
+  /** PROTOCOL.md §5.6 (4096 SELECT, 12544 INSERT, 24576 DDL, …). */
+  readonly statementTypeId: number
+  readonly stats?: DmlStats
+  /** Session context after the statement (finalDatabaseName, …). */
+  readonly context: SessionContext
+  /** describeOnly: number of bind markers found in the statement. */
+  readonly numberOfBinds?: number
+}
+
+/** A statement failure in Snowflake's terms: string code, SQLSTATE, message (PROTOCOL.md §8.1). */
+export class EngineError {
+  readonly _tag = "EngineError"
+  constructor(
+    readonly code: string,
+    readonly sqlState: string,
+    readonly message: string,
+    readonly details: { readonly line?: number; readonly pos?: number; readonly type?: string } = {}
+  ) {}
+}
+
+export interface ExecuteOptions {
+  readonly bindings?: Bindings
+  readonly describeOnly?: boolean
+  /** Session parameters in force (TIMEZONE, QUERY_TAG, STATEMENT_TIMEOUT_IN_SECONDS, …). */
+  readonly parameters?: Readonly<Record<string, string | number | boolean>>
+}
+
+/**
+ * One Snowflake session's view of the database: its own DuckDB connection, so USE, temporary
+ * tables and transactions stay per session. Interrupting the `execute` fiber interrupts the
+ * running DuckDB statement (that is how abort-request and timeouts work).
+ */
+export interface EngineSession {
+  readonly context: Effect.Effect<SessionContext>
+  readonly execute: (sql: string, options?: ExecuteOptions) => Effect.Effect<StatementResult, EngineError>
+}
+
+export interface Engine {
+  /** Opens a session; it is closed when the scope closes. */
+  readonly openSession: (initial: SessionContext) => Effect.Effect<EngineSession, EngineError, Scope.Scope>
+  /** Splits a multi-statement text into statements (respecting strings, comments and quoted identifiers). */
+  readonly splitStatements: (sql: string) => ReadonlyArray<string>
+}
