@@ -1,0 +1,275 @@
+/**
+ * Running statements for a session: de-duplication by requestId, the session's one-at-a-time
+ * lock (waiting = QUEUED), statement timeouts, ALTER SESSION, multi-statement, chunking, and the
+ * final answer every later result GET returns. Each query runs in its own fiber in the session's
+ * scope, so abort (fiber interrupt) and logout stop the DuckDB statement.
+ */
+import { Cause, Clock, Deferred, Effect, Exit, Fiber, Option } from "effect"
+import type { Bindings, Engine, EngineError, StatementResult } from "../engine/Engine.js"
+import type { Chunks } from "./chunks.js"
+import { type Envelope, ok, type SqlFailure, sqlFail } from "./envelope.js"
+import { type ParameterValue, parseAlterSession } from "./parameters.js"
+import type { Queries, QueryRecord } from "./queries.js"
+import { resultData } from "./resultData.js"
+import type { Session } from "./sessions.js"
+
+export interface ExecuteRequest {
+  readonly sqlText: string
+  readonly requestId: string | undefined
+  readonly bindings: Bindings | undefined
+  readonly describeOnly: boolean
+  /** Per-request parameters (MULTI_STATEMENT_COUNT, QUERY_TAG, …); they do not outlive the statement. */
+  readonly parameters: ReadonlyMap<string, ParameterValue>
+}
+
+export interface ExecutionSettings {
+  readonly chunkRows: number
+  readonly inlineRows: number
+  readonly baseUrl: () => string
+}
+
+export const canceled: SqlFailure = { code: "000604", sqlState: "57014", message: "SQL execution canceled" }
+
+export const timedOut = (seconds: number): SqlFailure => ({
+  code: "000630",
+  sqlState: "57014",
+  message: `Statement reached its statement or warehouse timeout of ${seconds} second(s) and was canceled.`
+})
+
+export const statementCountMismatch = (actual: number, desired: number): SqlFailure => ({
+  code: "000008",
+  sqlState: "0A000",
+  message: `Actual statement count ${actual} did not match the desired statement count ${desired}.`
+})
+
+const fromEngine = (e: EngineError): SqlFailure => ({
+  code: e.code,
+  sqlState: e.sqlState,
+  message: e.message,
+  ...(e.details.line !== undefined ? { line: e.details.line } : {}),
+  ...(e.details.pos !== undefined ? { pos: e.details.pos } : {}),
+  ...(e.details.type !== undefined ? { type: e.details.type } : {})
+})
+
+const statementExecuted = (context: StatementResult["context"], text: string): StatementResult => ({
+  columns: [
+    {
+      name: "status",
+      type: "text",
+      precision: null,
+      scale: null,
+      length: 16777216,
+      byteLength: 16777216,
+      nullable: true,
+      database: "",
+      schema: "",
+      table: "",
+      collation: null
+    }
+  ],
+  rows: [[text]],
+  statementTypeId: 0x4100,
+  context
+})
+
+const numberParameter = (value: ParameterValue | undefined): number | undefined => {
+  const n = typeof value === "string" ? Number(value) : typeof value === "number" ? value : undefined
+  return n !== undefined && Number.isFinite(n) ? n : undefined
+}
+
+const textParameter = (value: ParameterValue | undefined): string | null =>
+  value === undefined || value === "" ? null : String(value)
+
+export interface Execution {
+  /**
+   * Starts (or, for a known requestId, re-attaches to) a query and returns its record at once;
+   * the caller decides how long to wait for `record.outcome`.
+   */
+  readonly submit: (session: Session, request: ExecuteRequest) => Effect.Effect<QueryRecord>
+  /** Interrupts a queued or running query; false when it is not executing. */
+  readonly abort: (record: QueryRecord) => Effect.Effect<boolean>
+}
+
+const failureOf = (cause: Cause.Cause<SqlFailure>): SqlFailure =>
+  Option.getOrElse(Cause.failureOption(cause), () => canceled)
+
+export const makeExecution = (
+  engine: Pick<Engine, "splitStatements">,
+  queries: Queries,
+  chunks: Chunks,
+  settings: ExecutionSettings
+): Execution => {
+  const newRecord = (session: Session, sqlText: string, requestId: string | undefined, parentId?: string) =>
+    Effect.gen(function* () {
+      const context = yield* session.engine.context
+      return yield* queries.create({
+        requestId,
+        parentId,
+        sessionId: session.id,
+        user: session.user,
+        sqlText,
+        warehouse: context.warehouse,
+        database: context.database,
+        schema: context.schema,
+        role: context.role,
+        queryTag: textParameter(session.parameters.get("QUERY_TAG")),
+        startTime: yield* Clock.currentTimeMillis
+      })
+    })
+
+  const finish = (record: QueryRecord, envelope: Envelope, failure: SqlFailure | undefined) =>
+    Effect.gen(function* () {
+      record.endTime = yield* Clock.currentTimeMillis
+      record.error = failure
+      record.status =
+        failure === undefined ? "SUCCESS" : failure.code === canceled.code ? "ABORTED" : "FAILED_WITH_ERROR"
+      yield* Deferred.succeed(record.outcome, envelope)
+    })
+
+  /** Runs one statement and answers with the response `data`. */
+  const runStatement = (
+    session: Session,
+    record: QueryRecord,
+    sql: string,
+    request: ExecuteRequest,
+    parameters: ReadonlyMap<string, ParameterValue>
+  ) =>
+    Effect.gen(function* () {
+      const alter = request.describeOnly ? undefined : parseAlterSession(sql)
+      let result: StatementResult
+      if (alter !== undefined) {
+        if (alter._tag === "Set")
+          for (const [name, value] of alter.values) session.parameters.set(name, value)
+        else for (const name of alter.names) session.parameters.delete(name)
+        result = statementExecuted(yield* session.engine.context, "Statement executed successfully.")
+      } else {
+        const engineParameters: Record<string, ParameterValue> = Object.fromEntries(parameters)
+        result = yield* session.engine
+          .execute(sql, {
+            ...(request.bindings !== undefined ? { bindings: request.bindings } : {}),
+            describeOnly: request.describeOnly,
+            parameters: engineParameters
+          })
+          .pipe(Effect.mapError(fromEngine))
+      }
+      const rows = result.rows
+      const chunked = rows.length > settings.chunkRows && !request.describeOnly
+      const inlineRows = chunked ? rows.slice(0, settings.inlineRows) : rows
+      const chunkedResult = chunked
+        ? yield* chunks.store(
+            settings.baseUrl(),
+            record.id,
+            session.id,
+            rows.slice(settings.inlineRows),
+            settings.chunkRows
+          )
+        : undefined
+      record.rowsProduced = rows.length
+      return resultData({
+        queryId: record.id,
+        result,
+        // ALTER SESSION may just have changed them, so read the live values.
+        sessionParameters: new Map([...session.parameters, ...request.parameters]),
+        inlineRows,
+        chunked: chunkedResult,
+        describeOnly: request.describeOnly,
+        nowMillis: yield* Clock.currentTimeMillis
+      })
+    })
+
+  /** Runs every statement of a multi-statement text as its own child query (§5.7, §16.5). */
+  const runMulti = (
+    session: Session,
+    parent: QueryRecord,
+    statements: ReadonlyArray<string>,
+    request: ExecuteRequest,
+    parameters: ReadonlyMap<string, ParameterValue>
+  ) =>
+    Effect.gen(function* () {
+      const ids: Array<string> = []
+      const types: Array<number> = []
+      for (const statement of statements) {
+        const child = yield* newRecord(session, statement, undefined, parent.id)
+        child.status = "RUNNING"
+        const exit = yield* Effect.exit(runStatement(session, child, statement, request, parameters))
+        if (Exit.isSuccess(exit)) {
+          yield* finish(child, ok(exit.value), undefined)
+          ids.push(child.id)
+          types.push(exit.value.statementTypeId as number)
+        } else {
+          const failure = failureOf(exit.cause)
+          yield* finish(child, sqlFail(failure, child.id), failure)
+          return yield* Effect.fail(failure)
+        }
+      }
+      const context = yield* session.engine.context
+      const summary = statementExecuted(context, "Multiple statements executed successfully.")
+      return resultData({
+        queryId: parent.id,
+        result: {
+          ...summary,
+          columns: [{ ...summary.columns[0]!, name: "multiple statement execution" }],
+          statementTypeId: 0xa000
+        },
+        sessionParameters: new Map([...session.parameters, ...request.parameters]),
+        inlineRows: summary.rows,
+        chunked: undefined,
+        describeOnly: false,
+        nowMillis: yield* Clock.currentTimeMillis,
+        extra: { resultIds: ids.join(","), resultTypes: types.join(",") }
+      })
+    })
+
+  const run = (session: Session, record: QueryRecord, request: ExecuteRequest) =>
+    session.lock.withPermits(1)(
+      Effect.gen(function* () {
+        record.status = "RUNNING"
+        const parameters = new Map([...session.parameters, ...request.parameters])
+        const statements = engine.splitStatements(request.sqlText)
+        const desired = numberParameter(parameters.get("MULTI_STATEMENT_COUNT")) ?? 1
+        if (statements.length > 1 && desired !== 0 && desired !== statements.length) {
+          return yield* Effect.fail(statementCountMismatch(statements.length, desired))
+        }
+        const work =
+          statements.length > 1
+            ? runMulti(session, record, statements, request, parameters)
+            : runStatement(session, record, request.sqlText, request, parameters)
+        const timeout = numberParameter(parameters.get("STATEMENT_TIMEOUT_IN_SECONDS")) ?? 0
+        return yield* timeout > 0
+          ? Effect.timeoutFail(work, { duration: `${timeout} seconds`, onTimeout: () => timedOut(timeout) })
+          : work
+      })
+    )
+
+  return {
+    submit: (session, request) =>
+      Effect.gen(function* () {
+        if (request.requestId !== undefined) {
+          const known = session.requests.get(request.requestId)
+          const existing = known === undefined ? undefined : queries.get(known)
+          if (existing !== undefined) return existing
+        }
+        const record = yield* newRecord(session, request.sqlText, request.requestId)
+        if (request.requestId !== undefined) session.requests.set(request.requestId, record.id)
+        record.fiber = yield* Effect.uninterruptibleMask((restore) =>
+          restore(run(session, record, request)).pipe(
+            Effect.matchCauseEffect({
+              onSuccess: (data) => finish(record, ok(data), undefined),
+              onFailure: (cause) => {
+                const failure = failureOf(cause)
+                return finish(record, sqlFail(failure, record.id), failure)
+              }
+            })
+          )
+        ).pipe(Effect.forkIn(session.scope))
+        return record
+      }),
+    abort: (record) =>
+      Effect.gen(function* () {
+        if ((record.status !== "QUEUED" && record.status !== "RUNNING") || record.fiber === undefined)
+          return false
+        yield* Fiber.interrupt(record.fiber)
+        return true
+      })
+  }
+}

@@ -1,0 +1,48 @@
+/** The emulator's view of an HTTP exchange: a fully read request and a reply value. */
+import type { IncomingHttpHeaders } from "node:http"
+import type { Envelope } from "./envelope.js"
+
+export interface EmulatorRequest {
+  readonly method: string
+  readonly path: string
+  readonly query: URLSearchParams
+  readonly headers: IncomingHttpHeaders
+  /** Already gunzipped when the request said `Content-Encoding: gzip`. */
+  readonly body: Buffer
+}
+
+export interface Reply {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: Buffer
+}
+
+export const jsonReply = (value: unknown, status = 200): Reply => ({
+  status,
+  headers: { "content-type": "application/json" },
+  body: Buffer.from(JSON.stringify(value), "utf8")
+})
+
+export const envelopeReply = (envelope: Envelope, status = 200): Reply => jsonReply(envelope, status)
+
+export const textReply = (text: string, status: number, contentType = "text/plain"): Reply => ({
+  status,
+  headers: { "content-type": contentType },
+  body: Buffer.from(text, "utf8")
+})
+
+/** Parses a JSON body; an empty or malformed body reads as `{}` (drivers send none on some POSTs). */
+export const jsonBody = (request: EmulatorRequest): Record<string, unknown> => {
+  if (request.body.length === 0) return {}
+  try {
+    const value: unknown = JSON.parse(request.body.toString("utf8"))
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}
+
+export const header = (request: EmulatorRequest, name: string): string | undefined => {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
