@@ -1,0 +1,11 @@
+/** Rowset decoding: rowtype-compiled converters and the lossless JSON reader. */
+
+export { parseLosslessJson } from "./json.js"
+export {
+  type Column,
+  compileRowDecoder,
+  converterFor,
+  type DecodeOptions,
+  type RowDecoder,
+  uniqueKeys
+} from "./RowDecoder.js"
