@@ -20,6 +20,8 @@ export type TypeId = typeof TypeId
 export interface Positional {
   readonly _tag: "Positional"
   readonly values: ReadonlyArray<unknown>
+  /** Batch bind: `values` are rows (arrays), each run once — see `bindBatch`. */
+  readonly batch?: true
 }
 
 /** Values for `:name` placeholders. */
@@ -130,6 +132,19 @@ export const bind: {
   (args) => isQuery(args[0]),
   (self: Query, ...values: ReadonlyArray<unknown>): Query =>
     withFields(self, { bindings: { _tag: "Positional", values } })
+)
+
+/**
+ * Sets batch (array) bindings: each row is one set of positional values and the statement runs
+ * once per row (`INSERT … VALUES (?, ?)` with many rows). Replaces any previous bindings.
+ */
+export const bindBatch: {
+  (rows: ReadonlyArray<ReadonlyArray<unknown>>): (self: Query) => Query
+  (self: Query, rows: ReadonlyArray<ReadonlyArray<unknown>>): Query
+} = dual(
+  2,
+  (self: Query, rows: ReadonlyArray<ReadonlyArray<unknown>>): Query =>
+    withFields(self, { bindings: { _tag: "Positional", values: rows, batch: true } })
 )
 
 /** Sets named bind values for `:name` placeholders (replacing any previous bindings). */
