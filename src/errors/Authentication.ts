@@ -2,7 +2,10 @@ import * as Schema from "effect/Schema"
 import { errorFields } from "./fields.js"
 
 /** The server rejected the user, password, token or key (390100, 390422, 390144, 394300–394306, 390303, 394400). */
-export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()("InvalidCredentials", errorFields) {
+export class InvalidCredentials extends Schema.TaggedError<InvalidCredentials>()(
+  "InvalidCredentials",
+  errorFields
+) {
   get retryable(): boolean {
     return false
   }

@@ -2,7 +2,10 @@ import * as Schema from "effect/Schema"
 import { errorFields } from "./fields.js"
 
 /** An HTTP request, login or acquisition took longer than its budget. */
-export class ConnectionTimeout extends Schema.TaggedError<ConnectionTimeout>()("ConnectionTimeout", errorFields) {
+export class ConnectionTimeout extends Schema.TaggedError<ConnectionTimeout>()(
+  "ConnectionTimeout",
+  errorFields
+) {
   get retryable(): boolean {
     return true
   }

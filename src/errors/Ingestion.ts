@@ -2,7 +2,10 @@ import * as Schema from "effect/Schema"
 import { errorFields } from "./fields.js"
 
 /** A PUT or GET transfer to or from a stage failed (storage error, bad digest, decryption failure). */
-export class StageUploadError extends Schema.TaggedError<StageUploadError>()("StageUploadError", errorFields) {
+export class StageUploadError extends Schema.TaggedError<StageUploadError>()(
+  "StageUploadError",
+  errorFields
+) {
   get retryable(): boolean {
     const status = this.httpStatus
     return status !== undefined && (status === 408 || status === 429 || status >= 500)

@@ -2,7 +2,10 @@ import * as Schema from "effect/Schema"
 import { errorFields } from "./fields.js"
 
 /** SQL compilation failed: syntax errors, invalid identifiers, missing objects (001003, 000904, 002003, …). */
-export class QuerySyntaxError extends Schema.TaggedError<QuerySyntaxError>()("QuerySyntaxError", errorFields) {
+export class QuerySyntaxError extends Schema.TaggedError<QuerySyntaxError>()(
+  "QuerySyntaxError",
+  errorFields
+) {
   get retryable(): boolean {
     return false
   }

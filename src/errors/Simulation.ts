@@ -2,7 +2,10 @@ import * as Schema from "effect/Schema"
 import { errorFields } from "./fields.js"
 
 /** A request resembles a recorded one but differs; `message` names the closest fingerprint and the difference. */
-export class SimulationMismatch extends Schema.TaggedError<SimulationMismatch>()("SimulationMismatch", errorFields) {
+export class SimulationMismatch extends Schema.TaggedError<SimulationMismatch>()(
+  "SimulationMismatch",
+  errorFields
+) {
   get retryable(): boolean {
     return false
   }
@@ -19,7 +22,10 @@ export class SimulationNotRecorded extends Schema.TaggedError<SimulationNotRecor
 }
 
 /** A recorded result cannot be decoded with the requested row schema. */
-export class SimulationTypeError extends Schema.TaggedError<SimulationTypeError>()("SimulationTypeError", errorFields) {
+export class SimulationTypeError extends Schema.TaggedError<SimulationTypeError>()(
+  "SimulationTypeError",
+  errorFields
+) {
   get retryable(): boolean {
     return false
   }

@@ -1,4 +1,4 @@
-import { ExpiredToken, InvalidCredentials } from "./Authentication.js"
+import { ExpiredToken, InvalidCredentials, OAuthError } from "./Authentication.js"
 import { NetworkError, SessionClosed } from "./Connection.js"
 import { compact, type ErrorInit } from "./fields.js"
 import { DataError } from "./Ingestion.js"
@@ -21,6 +21,8 @@ const byCode: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ["390303", InvalidCredentials],
   ["390195", InvalidCredentials],
   ["394400", InvalidCredentials],
+  // SSO URL generation failed (external browser / Okta)
+  ["390511", OAuthError],
   ["394300", InvalidCredentials],
   ["394301", InvalidCredentials],
   ["394302", InvalidCredentials],
@@ -91,5 +93,8 @@ export const fromServerFailure = (failure: ServerFailure): SnowflakeError => {
 /** Maps a non-2xx HTTP status without a Snowflake envelope. */
 export const fromHttpStatus = (status: number, message?: string): SnowflakeError =>
   status === 401
-    ? new SessionClosed({ message: message ?? "Request to Snowflake failed: invalid token", httpStatus: status })
+    ? new SessionClosed({
+        message: message ?? "Request to Snowflake failed: invalid token",
+        httpStatus: status
+      })
     : new NetworkError({ message: message ?? `Snowflake answered HTTP ${status}`, httpStatus: status })
