@@ -8,7 +8,7 @@ import { Cause, Clock, Deferred, Effect, Exit, Fiber, Option } from "effect"
 import type { Bindings, Engine, EngineError, StatementResult } from "../engine/Engine.js"
 import type { Chunks } from "./chunks.js"
 import { type Envelope, ok, type SqlFailure, sqlFail } from "./envelope.js"
-import { type ParameterValue, parseAlterSession } from "./parameters.js"
+import { defaultParameters, type ParameterValue, parseAlterSession } from "./parameters.js"
 import type { Queries, QueryRecord } from "./queries.js"
 import { resultData } from "./resultData.js"
 import type { Session } from "./sessions.js"
@@ -143,7 +143,11 @@ export const makeExecution = (
         else for (const name of alter.names) session.parameters.delete(name)
         result = statementExecuted(yield* session.engine.context, "Statement executed successfully.")
       } else {
-        const engineParameters: Record<string, ParameterValue> = Object.fromEntries(parameters)
+        // The engine sees the values in force, defaults included (TIMEZONE drives LTZ conversions).
+        const engineParameters: Record<string, ParameterValue> = {
+          ...Object.fromEntries(defaultParameters),
+          ...Object.fromEntries(parameters)
+        }
         result = yield* session.engine
           .execute(sql, {
             ...(request.bindings !== undefined ? { bindings: request.bindings } : {}),
