@@ -20,6 +20,8 @@ export interface Reply {
   readonly body?: string | Uint8Array
   /** Destroy the socket instead of answering. */
   readonly drop?: boolean
+  /** Never answer (until the server closes). */
+  readonly hang?: boolean
 }
 
 export interface TestServer {
@@ -48,6 +50,7 @@ export const start = (handler: (request: RecordedRequest, index: number) => Repl
           }
           requests.push(recorded)
           const reply = handler(recorded, requests.length - 1)
+          if (reply.hang) return
           if (reply.drop) {
             req.socket.destroy()
             return
