@@ -26,9 +26,37 @@ const isWordChar = (c: string) => /[A-Za-z0-9_$]/.test(c) || c.charCodeAt(0) > 1
 const isDigit = (c: string) => c >= "0" && c <= "9"
 
 /** Tokens that can end an operand: after them a `:` is a path operator, not a bind marker. */
+const EXPRESSION_KEYWORDS = new Set([
+  "SELECT",
+  "WHERE",
+  "AND",
+  "OR",
+  "NOT",
+  "BY",
+  "THEN",
+  "ELSE",
+  "WHEN",
+  "VALUES",
+  "SET",
+  "ON",
+  "IN",
+  "IS",
+  "LIKE",
+  "ILIKE",
+  "BETWEEN",
+  "RETURN",
+  "CASE",
+  "LIMIT",
+  "OFFSET",
+  "HAVING",
+  "QUALIFY",
+  "DISTINCT",
+  "TOP"
+])
+
 const endsOperand = (t: Token | undefined): boolean =>
   t !== undefined &&
-  (t.kind === "word" ||
+  ((t.kind === "word" && !EXPRESSION_KEYWORDS.has(t.text.toUpperCase())) ||
     t.kind === "qident" ||
     t.kind === "string" ||
     t.kind === "number" ||

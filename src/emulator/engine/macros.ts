@@ -22,6 +22,7 @@ export const MACROS: ReadonlyArray<string> = [
       WHEN 'nanosecond' THEN to_microseconds(CAST(n AS BIGINT) // 1000) WHEN 'ns' THEN to_microseconds(CAST(n AS BIGINT) // 1000)
       END)`,
   `CREATE OR REPLACE TEMP MACRO SF_ARRAY_SIZE(j) AS json_array_length(CAST(j AS JSON))`,
+  `CREATE OR REPLACE TEMP MACRO SF_TO_BINARY(x, fmt := 'HEX') AS CASE upper(fmt) WHEN 'UTF-8' THEN encode(x) WHEN 'UTF8' THEN encode(x) WHEN 'BASE64' THEN from_base64(x) ELSE unhex(x) END`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_VARCHAR(x) AS CAST(x AS VARCHAR)`,
   `CREATE OR REPLACE TEMP MACRO SF_ZEROIFNULL(x) AS coalesce(x, 0)`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_NUMBER(x) AS CAST(round(CAST(x AS DECIMAL(38, 9))) AS DECIMAL(38, 0))`,

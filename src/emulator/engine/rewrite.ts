@@ -62,7 +62,9 @@ const RENAMED: Record<string, string> = {
   TO_TIMESTAMP_NTZ: "SF_TO_TIMESTAMP",
   TO_TIMESTAMP: "SF_TO_TIMESTAMP",
   UNIFORM: "SF_UNIFORM",
-  FLATTEN: "SF_FLATTEN"
+  FLATTEN: "SF_FLATTEN",
+  TO_BINARY: "SF_TO_BINARY",
+  TRY_TO_BINARY: "SF_TO_BINARY"
 }
 
 /** Snowflake datetime format → strftime (the common elements). */

@@ -5,6 +5,7 @@
  */
 import { Dialect, transpile as polyglot } from "@polyglot-sql/sdk"
 import { afterTranspile, beforeTranspile, type SessionFacts } from "./rewrite.js"
+import { aliasSelectItems } from "./selectNames.js"
 
 const CACHE_LIMIT = 500
 const cache = new Map<string, string>()
@@ -12,7 +13,7 @@ const cache = new Map<string, string>()
 const contextFree = (sql: string): string => {
   const cached = cache.get(sql)
   if (cached !== undefined) return cached
-  const prepared = beforeTranspile(sql)
+  const prepared = beforeTranspile(aliasSelectItems(sql))
   let translated: string
   try {
     const result = polyglot(prepared, Dialect.Snowflake, Dialect.DuckDB)
