@@ -1,0 +1,27 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
+import { demo } from "../../src/cli/demoCommand.js"
+
+describe("demo command", () => {
+  it.live("runs the tour against an in-process emulator and prints the rows", () =>
+    Effect.gen(function* () {
+      const printed: Array<string> = []
+      const console: Console.Console = {
+        ...Console.defaultConsole,
+        log: (...args: ReadonlyArray<unknown>) =>
+          Effect.sync(() => void printed.push(args.map(String).join(" ")))
+      } as Console.Console
+      yield* demo.pipe(
+        Effect.withConsole(console),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map()))
+      )
+      const output = printed.join("\n")
+      assert.include(output, "ada")
+      assert.include(output, "grace")
+      assert.include(output, "20.25")
+      assert.include(output, "2 rows")
+    })
+  )
+})
