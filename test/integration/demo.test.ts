@@ -1,6 +1,6 @@
 import { assert, describe, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
-import * as Console from "effect/Console"
+import type * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import { demo } from "../../src/cli/demoCommand.js"
 
@@ -8,8 +8,9 @@ describe("demo command", () => {
   it.live("runs the tour against an in-process emulator and prints the rows", () =>
     Effect.gen(function* () {
       const printed: Array<string> = []
+      const current = yield* Effect.console
       const console: Console.Console = {
-        ...Console.defaultConsole,
+        ...current,
         log: (...args: ReadonlyArray<unknown>) =>
           Effect.sync(() => void printed.push(args.map(String).join(" ")))
       } as Console.Console
