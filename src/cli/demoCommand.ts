@@ -10,10 +10,11 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { Emulator } from "../emulator/index.js"
 import * as Snowflake from "../layers/Snowflake.js"
+import { displayValue } from "../protocol/values/display.js"
 import * as Query from "../sql/Query.js"
 
 const renderTable = (columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<unknown>>): string => {
-  const cells = rows.map((row) => row.map((value) => (value === null ? "NULL" : String(value))))
+  const cells = rows.map((row) => row.map((value) => displayValue(value, "NULL")))
   const widths = columns.map((name, i) => Math.max(name.length, ...cells.map((row) => row[i]!.length)))
   const line = (values: ReadonlyArray<string>) =>
     `| ${values.map((v, i) => v.padEnd(widths[i]!)).join(" | ")} |`
