@@ -59,7 +59,7 @@ const expectedError: Record<
     retryable: false
   },
   "authenticator-request-error-390511.nodejs-wiremock.json": {
-    tag: "QueryExecutionError",
+    tag: "OAuthError",
     code: "390511",
     retryable: false
   },
