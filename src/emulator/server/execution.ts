@@ -99,11 +99,11 @@ export const makeExecution = (
   chunks: Chunks,
   settings: ExecutionSettings
 ): Execution => {
-  const newRecord = (session: Session, sqlText: string, requestId: string | undefined, parentId?: string) =>
+  const newRecord = (session: Session, request: ExecuteRequest, sqlText: string, parentId?: string) =>
     Effect.gen(function* () {
       const context = yield* session.engine.context
       return yield* queries.create({
-        requestId,
+        requestId: parentId === undefined ? request.requestId : undefined,
         parentId,
         sessionId: session.id,
         user: session.user,
@@ -112,7 +112,8 @@ export const makeExecution = (
         database: context.database,
         schema: context.schema,
         role: context.role,
-        queryTag: textParameter(session.parameters.get("QUERY_TAG")),
+        // A per-request QUERY_TAG (how the drivers send a statement's tag) wins over the session's.
+        queryTag: textParameter(request.parameters.get("QUERY_TAG") ?? session.parameters.get("QUERY_TAG")),
         startTime: yield* Clock.currentTimeMillis
       })
     })
@@ -193,7 +194,7 @@ export const makeExecution = (
       const ids: Array<string> = []
       const types: Array<number> = []
       for (const statement of statements) {
-        const child = yield* newRecord(session, statement, undefined, parent.id)
+        const child = yield* newRecord(session, request, statement, parent.id)
         child.status = "RUNNING"
         const exit = yield* Effect.exit(runStatement(session, child, statement, request, parameters))
         if (Exit.isSuccess(exit)) {
@@ -253,7 +254,7 @@ export const makeExecution = (
           const existing = known === undefined ? undefined : queries.get(known)
           if (existing !== undefined) return existing
         }
-        const record = yield* newRecord(session, request.sqlText, request.requestId)
+        const record = yield* newRecord(session, request, request.sqlText)
         if (request.requestId !== undefined) session.requests.set(request.requestId, record.id)
         record.fiber = yield* Effect.uninterruptibleMask((restore) =>
           restore(run(session, record, request)).pipe(
