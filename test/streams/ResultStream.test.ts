@@ -4,10 +4,12 @@ import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
+import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { NetworkError, RowDecodeError } from "../../src/errors/index.js"
 import type { ChunkInfo } from "../../src/protocol/wire/query.js"
+import * as Metrics from "../../src/streams/metrics.js"
 import * as ResultStream from "../../src/streams/ResultStream.js"
 import { makeFakeSource, rowNumber, settle } from "./fakeSource.js"
 
@@ -340,6 +342,25 @@ describe("ResultStream.make", () => {
         [...source.interrupted].sort((a, b) => a - b),
         hanging.sort((a, b) => a - b)
       )
+    })
+  )
+
+  it.effect("counts fetched chunks and bytes, and gives back buffered bytes even when stopped early", () =>
+    Effect.gen(function* () {
+      const source = makeFakeSource({ chunks: 6, rowsPerChunk: 10 })
+      const chunksBefore = (yield* Metric.value(Metrics.chunksFetched)).count
+      const bytesBefore = (yield* Metric.value(Metrics.chunkBytesFetched)).count
+      const bufferedBefore = (yield* Metric.value(Metrics.bufferedBytes)).value
+      yield* Stream.runDrain(ResultStream.make({ source, decode: rowNumber }))
+      assert.strictEqual((yield* Metric.value(Metrics.chunksFetched)).count - chunksBefore, 6)
+      // The fake announces each body's exact (ASCII) length.
+      const bodyBytes = source.chunks.reduce((sum, chunk) => sum + chunk.uncompressedSize!, 0)
+      assert.strictEqual((yield* Metric.value(Metrics.chunkBytesFetched)).count - bytesBefore, bodyBytes)
+      assert.strictEqual((yield* Metric.value(Metrics.bufferedBytes)).value, bufferedBefore)
+
+      const stopped = makeFakeSource({ chunks: 20, rowsPerChunk: 10, size: () => 100 })
+      yield* Stream.runDrain(ResultStream.make({ source: stopped, decode: rowNumber }).pipe(Stream.take(15)))
+      assert.strictEqual((yield* Metric.value(Metrics.bufferedBytes)).value, bufferedBefore)
     })
   )
 })
