@@ -19,6 +19,7 @@ import * as QueryEngine from "../services/QueryEngine.js"
 import * as SessionPool from "../services/SessionPool.js"
 import * as SnowflakeConfig from "../services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../services/SnowflakeOptions.js"
+import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
 
 export type { Column } from "../protocol/decode/index.js"
@@ -54,7 +55,8 @@ const fromConfig = <E, R>(
   const transport = Transport.layer
   const auth = Authenticator.layer
   const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, auth)))
-  return QueryEngine.layer.pipe(Layer.provide(Layer.merge(pool, transport)), Layer.provide(config))
+  const statements = Statements.layer.pipe(Layer.provide(Layer.merge(pool, transport)))
+  return QueryEngine.layer.pipe(Layer.provide(statements), Layer.provide(config))
 }
 
 const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)

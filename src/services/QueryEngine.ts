@@ -1,61 +1,31 @@
 /**
- * Statement execution, exposed as `Snowflake.Client`: execute (following 333333/333334 long-polls),
- * executeMulti, stream, and the async trio submit / status / awaitResult plus cancel.
+ * Statement execution, exposed as `Snowflake.Client`: execute, executeMulti, stream, and the async
+ * trio submit / status / awaitResult plus cancel.
  *
- * Per-query context (warehouse, role, database, schema) is applied with USE statements on the
- * borrowed session before the statement and restored to the session's defaults afterwards —
- * including when the statement fails or is interrupted, and when the statement itself ran a USE.
- * A context that cannot be restored (no default to go back to, or the restore failed) retires the
- * session from the pool, so nothing leaks into the next borrower.
+ * This layer decorates `Statements` (which runs statements and answers with raw rowtype + cells)
+ * with what the caller asked for: rows as objects or arrays, decode options, a row Schema, plus a
+ * span and metrics per public call. Whether the statements run live or from a simulation cassette
+ * is invisible here.
  */
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
-import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
-import * as Schedule from "effect/Schedule"
-import * as Schema from "effect/Schema"
-import type * as Scope from "effect/Scope"
+import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import {
-  fromServerFailure,
-  ProtocolError,
-  QueryCancelled,
-  QueryTimeout,
-  type SnowflakeError
-} from "../errors/index.js"
-import { encodeQueryBindings } from "../protocol/binds.js"
+import type { SnowflakeError } from "../errors/index.js"
 import { compileRowDecoder, type DecodeOptions } from "../protocol/decode/index.js"
-import type { Envelope } from "../protocol/wire/envelope.js"
-import {
-  isError,
-  isStillRunning,
-  MonitoringResponseData,
-  type QueryStatus
-} from "../protocol/wire/monitoring.js"
-import {
-  childQueryIds,
-  isInProgress,
-  QUERY_IN_PROGRESS_ASYNC,
-  type QueryRequestBody,
-  QueryResponseData
-} from "../protocol/wire/query.js"
-import { quoteIdentifier } from "../sql/identifier.js"
 import * as Query from "../sql/Query.js"
 import { queriesTotal, queryDuration } from "../telemetry/metrics.js"
 import { queryAttributes } from "../telemetry/spans.js"
 import * as ResultSet from "./ResultSet.js"
-import type { Session, SessionContext } from "./Session.js"
-import { SessionPool, type SessionPoolService } from "./SessionPool.js"
-import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
-import { Transport, type TransportService } from "./Transport.js"
+import { type QueryHandle, type QueryStatusInfo, Statements, type StatementsService } from "./Statements.js"
 
 export type { QueryResult, QueryStats, RowMode } from "./ResultSet.js"
+export type { QueryHandle, QueryStatusInfo } from "./Statements.js"
 
 /** A statement: a `Query` value or plain SQL text. */
 export type QueryInput = Query.Query | string
@@ -73,19 +43,6 @@ export interface SchemaOptions<A, I> extends ExecuteOptions {
 
 export type ObjectRow = Record<string, unknown>
 export type ArrayRow = ReadonlyArray<unknown>
-
-/** What `submit` returns: enough to ask for the status and the result later. */
-export interface QueryHandle {
-  readonly queryId: string
-}
-
-export interface QueryStatusInfo {
-  readonly queryId: string
-  /** The server's status verbatim (RUNNING, SUCCESS, FAILED_WITH_ERROR, …); NO_DATA when unknown. */
-  readonly status: QueryStatus
-  readonly errorCode: string | undefined
-  readonly errorMessage: string | undefined
-}
 
 export interface AwaitOptions extends ExecuteOptions {
   /** Gives up with QueryTimeout after this long (the query keeps running on the server). */
@@ -152,224 +109,12 @@ export class QueryEngine extends Context.Tag("effect-snowflake/Client")<QueryEng
 
 const toQuery = (input: QueryInput): Query.Query => (typeof input === "string" ? Query.make(input) : input)
 
-const decodeQueryData = Schema.decodeUnknown(QueryResponseData)
-const decodeMonitoring = Schema.decodeUnknown(MonitoringResponseData)
+export const make: Effect.Effect<QueryEngineService, never, Statements> = Effect.map(
+  Statements,
+  (statements) => makeWith(statements)
+)
 
-const protocolError = (what: string) => (cause: unknown) =>
-  new ProtocolError({ message: `Unexpected ${what} answer from Snowflake`, cause })
-
-const resultPath = (queryId: string) => `/queries/${encodeURIComponent(queryId)}/result`
-
-type ContextKey = keyof SessionContext
-const contextKeys: ReadonlyArray<ContextKey> = ["role", "warehouse", "database", "schema"]
-const useKeyword: Record<ContextKey, string> = {
-  role: "ROLE",
-  warehouse: "WAREHOUSE",
-  database: "DATABASE",
-  schema: "SCHEMA"
-}
-const finalName = (data: QueryResponseData, key: ContextKey): string | undefined => {
-  const name =
-    key === "role"
-      ? data.finalRoleName
-      : key === "warehouse"
-        ? data.finalWarehouseName
-        : key === "database"
-          ? data.finalDatabaseName
-          : data.finalSchemaName
-  return name ?? undefined
-}
-
-export const make: Effect.Effect<QueryEngineService, never, SnowflakeConfig | Transport | SessionPool> =
-  Effect.gen(function* () {
-    const config = yield* SnowflakeConfig
-    const transport = yield* Transport
-    const pool = yield* SessionPool
-    return makeWith(config, transport, pool)
-  })
-
-export const makeWith = (
-  config: ResolvedConfig,
-  transport: TransportService,
-  pool: SessionPoolService
-): QueryEngineService => {
-  /** Follows 333333/333334 answers by GETting the result URL until the answer is final. */
-  const untilDone = (
-    session: Session,
-    first: Envelope,
-    onQueryId: (id: string) => Effect.Effect<void>
-  ): Effect.Effect<QueryResponseData, SnowflakeError> =>
-    Effect.gen(function* () {
-      let envelope = first
-      while (true) {
-        const data = yield* decodeQueryData(envelope.data ?? {}).pipe(Effect.mapError(protocolError("query")))
-        if (data.queryId) yield* onQueryId(data.queryId)
-        if (!isInProgress(envelope.code)) return data
-        const path = data.getResultUrl ?? (data.queryId ? resultPath(data.queryId) : undefined)
-        if (path === undefined) {
-          return yield* new ProtocolError({
-            message: "An in-progress answer carried neither getResultUrl nor queryId"
-          })
-        }
-        envelope = yield* session.request({ method: "GET", path, accept: "snowflake" })
-      }
-    })
-
-  const requestBody = (query: Query.Query, extra: { multi?: boolean; async?: boolean }) =>
-    Effect.gen(function* () {
-      const bindings = yield* Either.match(encodeQueryBindings(query.bindings), {
-        onLeft: Effect.fail,
-        onRight: Effect.succeed
-      })
-      const timeout = query.timeout ?? Option.getOrUndefined(config.queryTimeout)
-      const parameters: Record<string, string | number | boolean> = { ...query.parameters }
-      if (query.tag !== undefined) parameters.QUERY_TAG = query.tag
-      if (timeout !== undefined) {
-        parameters.STATEMENT_TIMEOUT_IN_SECONDS = Math.max(1, Math.ceil(Duration.toSeconds(timeout)))
-      }
-      if (extra.multi) parameters.MULTI_STATEMENT_COUNT = 0
-      const body: QueryRequestBody = {
-        sqlText: query.sql,
-        disableOfflineChunks: false,
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-        ...(bindings !== undefined ? { bindings } : {}),
-        ...(query.describeOnly ? { describeOnly: true } : {}),
-        ...(extra.async ? { asyncExec: true } : {})
-      }
-      return { body, timeout }
-    })
-
-  /** Sends the abort for a statement that is being abandoned; failures are only logged. */
-  const abort = (session: Session, requestId: string, queryId: Option.Option<string>) =>
-    session
-      .request(
-        Option.match(queryId, {
-          onNone: () => ({
-            method: "POST" as const,
-            path: "/queries/v1/abort-request",
-            body: { requestId },
-            retry: false
-          }),
-          onSome: (id) => ({
-            method: "POST" as const,
-            path: `/queries/${encodeURIComponent(id)}/abort-request`,
-            retry: false
-          })
-        })
-      )
-      .pipe(
-        Effect.asVoid,
-        Effect.catchAll((error) =>
-          Effect.logDebug("snowflake abort-request failed").pipe(Effect.annotateLogs({ error: error._tag }))
-        )
-      )
-
-  /**
-   * Posts the statement and follows it to a final answer. Interruption (a timeout, a cancelled
-   * fiber) sends an abort for the statement before the session is given back.
-   */
-  const run = (
-    session: Session,
-    body: QueryRequestBody,
-    onFinal: (data: QueryResponseData) => Effect.Effect<void> = () => Effect.void
-  ): Effect.Effect<QueryResponseData, SnowflakeError> =>
-    Effect.gen(function* () {
-      const requestId = globalThis.crypto.randomUUID()
-      const queryId = yield* Ref.make(Option.none<string>())
-      const first = session.request({
-        method: "POST",
-        path: "/queries/v1/query-request",
-        body,
-        accept: "snowflake",
-        requestId,
-        retryMarkers: true
-      })
-      return yield* first.pipe(
-        Effect.flatMap((envelope) => untilDone(session, envelope, (id) => Ref.set(queryId, Option.some(id)))),
-        Effect.tap(onFinal),
-        Effect.onInterrupt(() => Effect.flatMap(Ref.get(queryId), (id) => abort(session, requestId, id)))
-      )
-    })
-
-  /** Runs a context statement (USE …) whose rows nobody reads. */
-  const runInternal = (session: Session, sqlText: string) =>
-    Effect.asVoid(run(session, { sqlText, disableOfflineChunks: false }))
-
-  /**
-   * Applies the query's context overrides on the session and registers their restoration on the
-   * scope. The returned callback records the context the server reported after the statement.
-   */
-  const withQueryContext = (session: Session, query: Query.Query) =>
-    Effect.gen(function* () {
-      const overrides = contextKeys.filter((key) => query[key] !== undefined)
-      const reported = yield* Ref.make<Partial<Record<ContextKey, string>>>({})
-      const observe = (data: QueryResponseData) =>
-        Ref.set(
-          reported,
-          Object.fromEntries(
-            contextKeys.flatMap((key) => {
-              const name = finalName(data, key)
-              return name === undefined ? [] : [[key, name]]
-            })
-          )
-        )
-      const defaults = yield* session.defaultContext
-      const restore = Effect.gen(function* () {
-        const final = yield* Ref.get(reported)
-        const drifted = contextKeys.filter(
-          (key) =>
-            overrides.includes(key) ||
-            (final[key] !== undefined && final[key]!.toUpperCase() !== defaults[key]?.name.toUpperCase())
-        )
-        for (const key of drifted) {
-          const target = defaults[key]
-          if (target === undefined) return yield* Effect.fail("no default" as const)
-          yield* runInternal(session, `USE ${useKeyword[key]} ${target.sql}`)
-        }
-      }).pipe(
-        Effect.catchAll(() =>
-          Effect.zipRight(
-            Effect.logDebug("snowflake session context could not be restored; retiring the session"),
-            pool.invalidate(session)
-          )
-        )
-      )
-      yield* Effect.addFinalizer(() => restore)
-      for (const key of overrides) {
-        yield* runInternal(session, `USE ${useKeyword[key]} ${quoteIdentifier(query[key]!)}`)
-      }
-      return observe
-    })
-
-  /** Borrow a session, apply the query's context, run `use`, restore, give the session back. */
-  const onSession = <A>(
-    query: Query.Query,
-    use: (
-      session: Session,
-      observe: (data: QueryResponseData) => Effect.Effect<void>
-    ) => Effect.Effect<A, SnowflakeError>
-  ): Effect.Effect<A, SnowflakeError> =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const session = yield* pool.get
-        const observe = yield* withQueryContext(session, query)
-        return yield* use(session, observe)
-      })
-    )
-
-  /** Client-side timeout: QueryTimeout, and the interruption aborts the statement on the server. */
-  const withClientTimeout = <A>(
-    effect: Effect.Effect<A, SnowflakeError>,
-    timeout: Duration.Duration | undefined
-  ) =>
-    timeout === undefined
-      ? effect
-      : Effect.timeoutFail(effect, {
-          duration: timeout,
-          onTimeout: () =>
-            new QueryTimeout({ message: `The statement did not finish within ${Duration.format(timeout)}` })
-        })
-
+export const makeWith = (statements: StatementsService): QueryEngineService => {
   /** Metrics around one public call. */
   const measured = <A>(effect: Effect.Effect<A, SnowflakeError>) =>
     Effect.gen(function* () {
@@ -404,19 +149,9 @@ export const makeWith = (
   ) {
     const query = toQuery(input)
     yield* Effect.annotateCurrentSpan(queryAttributes("execute", query.sql))
-    const { body, timeout } = yield* requestBody(query, {})
-    const data = yield* onSession(query, (session, observe) =>
-      withClientTimeout(run(session, body, observe), timeout)
-    )
-    return yield* ResultSet.assemble(transport, data, rowOptions(options))
+    const raw = yield* statements.execute(query)
+    return yield* ResultSet.decode(raw, rowOptions(options))
   }, measured)
-
-  /** Final answer of a child statement or of any query by id. */
-  const resultById = (session: Session, queryId: string) =>
-    Effect.flatMap(
-      session.request({ method: "GET", path: resultPath(queryId), accept: "snowflake" }),
-      (envelope) => untilDone(session, envelope, () => Effect.void)
-    )
 
   const executeMulti = Effect.fn("Snowflake.executeMulti")(function* (
     input: QueryInput,
@@ -424,52 +159,15 @@ export const makeWith = (
   ) {
     const query = toQuery(input)
     yield* Effect.annotateCurrentSpan(queryAttributes("executeMulti", query.sql))
-    const { body, timeout } = yield* requestBody(query, { multi: true })
-    const answers = yield* onSession(query, (session, observe) =>
-      withClientTimeout(
-        Effect.gen(function* () {
-          const parent = yield* run(session, body)
-          const children = childQueryIds(parent)
-          if (children.length === 0) {
-            yield* observe(parent)
-            return [parent]
-          }
-          const results = yield* Effect.forEach(children, (id) => resultById(session, id))
-          const last = results[results.length - 1]
-          if (last !== undefined) yield* observe(last)
-          return results
-        }),
-        timeout
-      )
-    )
-    return yield* Effect.forEach(answers, (data) => ResultSet.assemble(transport, data, rowOptions(options)))
+    const raws = yield* statements.executeMulti(query)
+    return yield* Effect.forEach(raws, (raw) => ResultSet.decode(raw, rowOptions(options)))
   }, measured)
 
   const stream = (input: QueryInput, options?: Partial<SchemaOptions<unknown, unknown>>) => {
     const query = toQuery(input)
-    const opened: Effect.Effect<
-      Stream.Stream<unknown, SnowflakeError>,
-      SnowflakeError,
-      Scope.Scope
-    > = Effect.gen(function* () {
-      const { body, timeout } = yield* requestBody(query, {})
-      const session = yield* pool.get
-      const observe = yield* withQueryContext(session, query)
-      const data = yield* withClientTimeout(run(session, body, observe), timeout)
-      const decoder = compileRowDecoder(data.rowtype ?? [], options?.decode ?? {})
-      const convert = ResultSet.makeRowConverter(decoder, rowOptions(options))
-      const headers = ResultSet.chunkHeaders(data)
-      const chunks = Stream.fromIterable(data.chunks ?? []).pipe(
-        Stream.mapEffect(
-          (chunk) =>
-            Effect.flatMap(transport.fetchChunk(chunk.url, headers), (text) =>
-              ResultSet.parseChunk(text, chunk)
-            ),
-          { concurrency: 4 }
-        ),
-        Stream.flatMap((rows) => Stream.fromIterable(rows))
-      )
-      return Stream.fromIterable(data.rowset ?? []).pipe(Stream.concat(chunks), Stream.mapEffect(convert))
+    const opened = Effect.map(statements.stream(query), (raw): Stream.Stream<unknown, SnowflakeError> => {
+      const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
+      return Stream.mapEffect(raw.rows, ResultSet.makeRowConverter(decoder, rowOptions(options)))
     })
     return Stream.unwrapScoped(opened).pipe(
       Stream.withSpan("Snowflake.stream", { attributes: queryAttributes("stream", query.sql) })
@@ -479,57 +177,13 @@ export const makeWith = (
   const submit = Effect.fn("Snowflake.submit")(function* (input: QueryInput) {
     const query = toQuery(input)
     yield* Effect.annotateCurrentSpan(queryAttributes("submit", query.sql))
-    const { body } = yield* requestBody(query, { async: true })
-    return yield* onSession(query, (session) =>
-      Effect.gen(function* () {
-        const envelope = yield* session.request({
-          method: "POST",
-          path: "/queries/v1/query-request",
-          body,
-          accept: "snowflake",
-          requestId: globalThis.crypto.randomUUID(),
-          retryMarkers: true
-        })
-        const data = yield* decodeQueryData(envelope.data ?? {}).pipe(Effect.mapError(protocolError("query")))
-        if (!data.queryId) {
-          return yield* new ProtocolError({
-            message: "The asynchronous submission was answered without a queryId"
-          })
-        }
-        if (envelope.code !== QUERY_IN_PROGRESS_ASYNC && !isInProgress(envelope.code)) {
-          yield* Effect.logDebug("snowflake answered an async submission synchronously")
-        }
-        return { queryId: data.queryId } satisfies QueryHandle
-      })
-    )
+    return yield* statements.submit(query)
   })
-
-  const statusOn = (session: Session, queryId: string) =>
-    Effect.gen(function* () {
-      const envelope = yield* session.request({
-        method: "GET",
-        path: `/monitoring/queries/${encodeURIComponent(queryId)}`
-      })
-      const data = yield* decodeMonitoring(envelope.data ?? {}).pipe(
-        Effect.mapError(protocolError("monitoring"))
-      )
-      const entry = data.queries[0]
-      return {
-        queryId,
-        status: entry?.status ?? "NO_DATA",
-        errorCode: entry?.errorCode ?? undefined,
-        errorMessage: entry?.errorMessage ?? undefined
-      } satisfies QueryStatusInfo
-    })
 
   const status = Effect.fn("Snowflake.status")(function* (queryId: string) {
     yield* Effect.annotateCurrentSpan(queryAttributes("status"))
-    return yield* pool.withSession((session) => statusOn(session, queryId))
+    return yield* statements.status(queryId)
   })
-
-  const pollSchedule = Schedule.exponential(Duration.millis(100), 1.5).pipe(
-    Schedule.union(Schedule.spaced(Duration.seconds(2)))
-  )
 
   const awaitResult = Effect.fn("Snowflake.awaitResult")(function* (
     queryIdOrHandle: string | QueryHandle,
@@ -538,48 +192,13 @@ export const makeWith = (
     const queryId = typeof queryIdOrHandle === "string" ? queryIdOrHandle : queryIdOrHandle.queryId
     yield* Effect.annotateCurrentSpan(queryAttributes("awaitResult"))
     const timeout = options?.timeout === undefined ? undefined : Duration.decode(options.timeout)
-    const waited = pool.withSession((session) =>
-      Effect.gen(function* () {
-        const final = yield* statusOn(session, queryId).pipe(
-          Effect.repeat({
-            schedule: Schedule.passthrough(pollSchedule) as Schedule.Schedule<
-              QueryStatusInfo,
-              QueryStatusInfo
-            >,
-            while: (info) => isStillRunning(info.status)
-          })
-        )
-        if (final.status === "ABORTED" || final.status === "ABORTING") {
-          return yield* new QueryCancelled({ message: `Query ${queryId} was cancelled`, queryId })
-        }
-        if (isError(final.status)) {
-          return yield* Effect.fail(
-            fromServerFailure({
-              code: final.errorCode,
-              message: final.errorMessage ?? `Query ${queryId} ended with status ${final.status}`,
-              queryId
-            })
-          )
-        }
-        return yield* resultById(session, queryId)
-      })
-    )
-    const data = yield* withClientTimeout(waited, timeout)
-    return yield* ResultSet.assemble(transport, data, rowOptions(options))
+    const raw = yield* statements.awaitResult(queryId, timeout)
+    return yield* ResultSet.decode(raw, rowOptions(options))
   })
 
   const cancel = Effect.fn("Snowflake.cancel")(function* (queryId: string) {
     yield* Effect.annotateCurrentSpan(queryAttributes("cancel"))
-    yield* pool.withSession((session) =>
-      session.request({ method: "POST", path: `/queries/${encodeURIComponent(queryId)}/abort-request` }).pipe(
-        Effect.asVoid,
-        // 000605: the statement is no longer running — already finished or already cancelled.
-        Effect.catchIf(
-          (error) => error.code === "000605",
-          () => Effect.void
-        )
-      )
-    )
+    yield* statements.cancel(queryId)
   })
 
   return {
@@ -593,7 +212,5 @@ export const makeWith = (
   }
 }
 
-export const layer: Layer.Layer<QueryEngine, never, SnowflakeConfig | Transport | SessionPool> = Layer.effect(
-  QueryEngine,
-  make
-)
+/** The client over any `Statements`: live, recording or replaying. */
+export const layer: Layer.Layer<QueryEngine, never, Statements> = Layer.effect(QueryEngine, make)

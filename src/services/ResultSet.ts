@@ -13,7 +13,7 @@ import {
   type DecodeOptions,
   type RowDecoder
 } from "../protocol/decode/index.js"
-import type { ChunkInfo, QueryResponseData } from "../protocol/wire/query.js"
+import type { ChunkInfo, QueryResponseData, RowTypeEntry } from "../protocol/wire/query.js"
 import type { TransportService } from "./Transport.js"
 
 export type RowMode = "object" | "array"
@@ -160,23 +160,55 @@ const statsOf = (
   return Object.keys(stats).length > 0 ? (stats as QueryStats) : undefined
 }
 
+/**
+ * A finished answer below decoding: exactly what the wire carried (rowtype and string cells) plus
+ * what was derived from the answer alone. This is what the simulation layer records and replays,
+ * so the same decoders and options apply to live and replayed results.
+ */
+export interface RawResult {
+  readonly queryId: string
+  readonly rowtype: ReadonlyArray<RowTypeEntry>
+  readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
+  readonly stats: QueryStats | undefined
+  readonly statementTypeId: number | undefined
+}
+
+/** Downloads every row of a finished answer (inline and chunks) into a `RawResult`. */
+export const collect = (
+  transport: TransportService,
+  data: QueryResponseData
+): Effect.Effect<RawResult, SnowflakeError> =>
+  Effect.map(rawRows(transport, data), (rows) => ({
+    queryId: data.queryId ?? "",
+    rowtype: data.rowtype ?? [],
+    rows,
+    stats: statsOf(data, rows[0]),
+    statementTypeId: data.statementTypeId ?? undefined
+  }))
+
+/** Decodes a raw result into rows of the requested shape. */
+export const decode = (
+  raw: RawResult,
+  options: RowOptions
+): Effect.Effect<QueryResult<unknown>, RowDecodeError> =>
+  Effect.gen(function* () {
+    const decoder = compileRowDecoder(raw.rowtype, options.decode ?? {})
+    const convert = makeRowConverter(decoder, options)
+    const rows = yield* Effect.forEach(raw.rows, convert)
+    return {
+      queryId: raw.queryId,
+      columns: decoder.columns,
+      rows,
+      rowCount: rows.length,
+      stats: raw.stats,
+      statementType: raw.statementTypeId
+    }
+  })
+
 /** The full result of one finished answer. */
 export const assemble = (
   transport: TransportService,
   data: QueryResponseData,
   options: RowOptions
 ): Effect.Effect<QueryResult<unknown>, SnowflakeError> =>
-  Effect.gen(function* () {
-    const decoder = compileRowDecoder(data.rowtype ?? [], options.decode ?? {})
-    const raw = yield* rawRows(transport, data)
-    const convert = makeRowConverter(decoder, options)
-    const rows = yield* Effect.forEach(raw, convert)
-    return {
-      queryId: data.queryId ?? "",
-      columns: decoder.columns,
-      rows,
-      rowCount: rows.length,
-      stats: statsOf(data, raw[0]),
-      statementType: data.statementTypeId ?? undefined
-    }
-  })
+  Effect.flatMap(collect(transport, data), (raw) => decode(raw, options))

@@ -1,0 +1,489 @@
+/**
+ * Statements: the client's execution layer below decoding. Each method sends a statement (or asks
+ * about one) and answers with what the wire carried — rowtype and raw string cells — never with
+ * decoded rows. `QueryEngine` (`Snowflake.Client`) decorates this with decoding, row schemas,
+ * spans and metrics; the simulation layer records and replays at this level, so a replayed result
+ * goes through the very same decoders as a live one.
+ *
+ * The live implementation (`layer`) follows 333333/333334 long-polls, polls async queries, and
+ * applies per-query context (warehouse, role, database, schema) with USE statements on the
+ * borrowed session before the statement, restoring the session's defaults afterwards — including
+ * when the statement fails or is interrupted, and when the statement itself ran a USE. A context
+ * that cannot be restored (no default to go back to, or the restore failed) retires the session
+ * from the pool, so nothing leaks into the next borrower.
+ */
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Ref from "effect/Ref"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import {
+  fromServerFailure,
+  ProtocolError,
+  QueryCancelled,
+  QueryTimeout,
+  type SnowflakeError
+} from "../errors/index.js"
+import { encodeQueryBindings } from "../protocol/binds.js"
+import type { Envelope } from "../protocol/wire/envelope.js"
+import {
+  isError,
+  isStillRunning,
+  MonitoringResponseData,
+  type QueryStatus
+} from "../protocol/wire/monitoring.js"
+import {
+  childQueryIds,
+  isInProgress,
+  QUERY_IN_PROGRESS_ASYNC,
+  type QueryRequestBody,
+  QueryResponseData,
+  type RowTypeEntry
+} from "../protocol/wire/query.js"
+import { quoteIdentifier } from "../sql/identifier.js"
+import type * as Query from "../sql/Query.js"
+import * as ResultSet from "./ResultSet.js"
+import type { Session, SessionContext } from "./Session.js"
+import { SessionPool, type SessionPoolService } from "./SessionPool.js"
+import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
+import { Transport, type TransportService } from "./Transport.js"
+
+export type { RawResult } from "./ResultSet.js"
+
+/** One row as the wire carried it: a string or null per column. */
+export type RawRow = ReadonlyArray<string | null>
+
+/** A streamed result below decoding: the rowtype, known up front, and the rows as they come. */
+export interface RawStream {
+  readonly queryId: string
+  readonly rowtype: ReadonlyArray<RowTypeEntry>
+  readonly rows: Stream.Stream<RawRow, SnowflakeError>
+}
+
+/** What `submit` returns: enough to ask for the status and the result later. */
+export interface QueryHandle {
+  readonly queryId: string
+}
+
+export interface QueryStatusInfo {
+  readonly queryId: string
+  /** The server's status verbatim (RUNNING, SUCCESS, FAILED_WITH_ERROR, …); NO_DATA when unknown. */
+  readonly status: QueryStatus
+  readonly errorCode: string | undefined
+  readonly errorMessage: string | undefined
+}
+
+export interface StatementsService {
+  /** Runs one statement to its final answer and downloads all its rows. */
+  readonly execute: (query: Query.Query) => Effect.Effect<ResultSet.RawResult, SnowflakeError>
+  /** Runs a multi-statement text; one result per statement, in order. */
+  readonly executeMulti: (
+    query: Query.Query
+  ) => Effect.Effect<ReadonlyArray<ResultSet.RawResult>, SnowflakeError>
+  /**
+   * Runs one statement; its rows are read lazily from `rows`. The session (and the query's
+   * context) stays held until the scope closes.
+   */
+  readonly stream: (query: Query.Query) => Effect.Effect<RawStream, SnowflakeError, Scope.Scope>
+  readonly submit: (query: Query.Query) => Effect.Effect<QueryHandle, SnowflakeError>
+  readonly status: (queryId: string) => Effect.Effect<QueryStatusInfo, SnowflakeError>
+  /** Waits (polling) until the query is done; `timeout` gives up with QueryTimeout. */
+  readonly awaitResult: (
+    queryId: string,
+    timeout: Duration.Duration | undefined
+  ) => Effect.Effect<ResultSet.RawResult, SnowflakeError>
+  readonly cancel: (queryId: string) => Effect.Effect<void, SnowflakeError>
+}
+
+export class Statements extends Context.Tag("effect-snowflake/Statements")<Statements, StatementsService>() {}
+
+const decodeQueryData = Schema.decodeUnknown(QueryResponseData)
+const decodeMonitoring = Schema.decodeUnknown(MonitoringResponseData)
+
+const protocolError = (what: string) => (cause: unknown) =>
+  new ProtocolError({ message: `Unexpected ${what} answer from Snowflake`, cause })
+
+const resultPath = (queryId: string) => `/queries/${encodeURIComponent(queryId)}/result`
+
+type ContextKey = keyof SessionContext
+const contextKeys: ReadonlyArray<ContextKey> = ["role", "warehouse", "database", "schema"]
+const useKeyword: Record<ContextKey, string> = {
+  role: "ROLE",
+  warehouse: "WAREHOUSE",
+  database: "DATABASE",
+  schema: "SCHEMA"
+}
+const finalName = (data: QueryResponseData, key: ContextKey): string | undefined => {
+  const name =
+    key === "role"
+      ? data.finalRoleName
+      : key === "warehouse"
+        ? data.finalWarehouseName
+        : key === "database"
+          ? data.finalDatabaseName
+          : data.finalSchemaName
+  return name ?? undefined
+}
+
+export const make: Effect.Effect<StatementsService, never, SnowflakeConfig | Transport | SessionPool> =
+  Effect.gen(function* () {
+    const config = yield* SnowflakeConfig
+    const transport = yield* Transport
+    const pool = yield* SessionPool
+    return makeWith(config, transport, pool)
+  })
+
+export const makeWith = (
+  config: ResolvedConfig,
+  transport: TransportService,
+  pool: SessionPoolService
+): StatementsService => {
+  /** Follows 333333/333334 answers by GETting the result URL until the answer is final. */
+  const untilDone = (
+    session: Session,
+    first: Envelope,
+    onQueryId: (id: string) => Effect.Effect<void>
+  ): Effect.Effect<QueryResponseData, SnowflakeError> =>
+    Effect.gen(function* () {
+      let envelope = first
+      while (true) {
+        const data = yield* decodeQueryData(envelope.data ?? {}).pipe(Effect.mapError(protocolError("query")))
+        if (data.queryId) yield* onQueryId(data.queryId)
+        if (!isInProgress(envelope.code)) return data
+        const path = data.getResultUrl ?? (data.queryId ? resultPath(data.queryId) : undefined)
+        if (path === undefined) {
+          return yield* new ProtocolError({
+            message: "An in-progress answer carried neither getResultUrl nor queryId"
+          })
+        }
+        envelope = yield* session.request({ method: "GET", path, accept: "snowflake" })
+      }
+    })
+
+  const requestBody = (query: Query.Query, extra: { multi?: boolean; async?: boolean }) =>
+    Effect.gen(function* () {
+      const bindings = yield* Either.match(encodeQueryBindings(query.bindings), {
+        onLeft: Effect.fail,
+        onRight: Effect.succeed
+      })
+      const timeout = query.timeout ?? Option.getOrUndefined(config.queryTimeout)
+      const parameters: Record<string, string | number | boolean> = { ...query.parameters }
+      if (query.tag !== undefined) parameters.QUERY_TAG = query.tag
+      if (timeout !== undefined) {
+        parameters.STATEMENT_TIMEOUT_IN_SECONDS = Math.max(1, Math.ceil(Duration.toSeconds(timeout)))
+      }
+      if (extra.multi) parameters.MULTI_STATEMENT_COUNT = 0
+      const body: QueryRequestBody = {
+        sqlText: query.sql,
+        disableOfflineChunks: false,
+        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+        ...(bindings !== undefined ? { bindings } : {}),
+        ...(query.describeOnly ? { describeOnly: true } : {}),
+        ...(extra.async ? { asyncExec: true } : {})
+      }
+      return { body, timeout }
+    })
+
+  /** Sends the abort for a statement that is being abandoned; failures are only logged. */
+  const abort = (session: Session, requestId: string, queryId: Option.Option<string>) =>
+    session
+      .request(
+        Option.match(queryId, {
+          onNone: () => ({
+            method: "POST" as const,
+            path: "/queries/v1/abort-request",
+            body: { requestId },
+            retry: false
+          }),
+          onSome: (id) => ({
+            method: "POST" as const,
+            path: `/queries/${encodeURIComponent(id)}/abort-request`,
+            retry: false
+          })
+        })
+      )
+      .pipe(
+        Effect.asVoid,
+        Effect.catchAll((error) =>
+          Effect.logDebug("snowflake abort-request failed").pipe(Effect.annotateLogs({ error: error._tag }))
+        )
+      )
+
+  /**
+   * Posts the statement and follows it to a final answer. Interruption (a timeout, a cancelled
+   * fiber) sends an abort for the statement before the session is given back.
+   */
+  const run = (
+    session: Session,
+    body: QueryRequestBody,
+    onFinal: (data: QueryResponseData) => Effect.Effect<void> = () => Effect.void
+  ): Effect.Effect<QueryResponseData, SnowflakeError> =>
+    Effect.gen(function* () {
+      const requestId = globalThis.crypto.randomUUID()
+      const queryId = yield* Ref.make(Option.none<string>())
+      const first = session.request({
+        method: "POST",
+        path: "/queries/v1/query-request",
+        body,
+        accept: "snowflake",
+        requestId,
+        retryMarkers: true
+      })
+      return yield* first.pipe(
+        Effect.flatMap((envelope) => untilDone(session, envelope, (id) => Ref.set(queryId, Option.some(id)))),
+        Effect.tap(onFinal),
+        Effect.onInterrupt(() => Effect.flatMap(Ref.get(queryId), (id) => abort(session, requestId, id)))
+      )
+    })
+
+  /** Runs a context statement (USE …) whose rows nobody reads. */
+  const runInternal = (session: Session, sqlText: string) =>
+    Effect.asVoid(run(session, { sqlText, disableOfflineChunks: false }))
+
+  /**
+   * Applies the query's context overrides on the session and registers their restoration on the
+   * scope. The returned callback records the context the server reported after the statement.
+   */
+  const withQueryContext = (session: Session, query: Query.Query) =>
+    Effect.gen(function* () {
+      const overrides = contextKeys.filter((key) => query[key] !== undefined)
+      const reported = yield* Ref.make<Partial<Record<ContextKey, string>>>({})
+      const observe = (data: QueryResponseData) =>
+        Ref.set(
+          reported,
+          Object.fromEntries(
+            contextKeys.flatMap((key) => {
+              const name = finalName(data, key)
+              return name === undefined ? [] : [[key, name]]
+            })
+          )
+        )
+      const defaults = yield* session.defaultContext
+      const restore = Effect.gen(function* () {
+        const final = yield* Ref.get(reported)
+        const drifted = contextKeys.filter(
+          (key) =>
+            overrides.includes(key) ||
+            (final[key] !== undefined && final[key]!.toUpperCase() !== defaults[key]?.name.toUpperCase())
+        )
+        for (const key of drifted) {
+          const target = defaults[key]
+          if (target === undefined) return yield* Effect.fail("no default" as const)
+          yield* runInternal(session, `USE ${useKeyword[key]} ${target.sql}`)
+        }
+      }).pipe(
+        Effect.catchAll(() =>
+          Effect.zipRight(
+            Effect.logDebug("snowflake session context could not be restored; retiring the session"),
+            pool.invalidate(session)
+          )
+        )
+      )
+      yield* Effect.addFinalizer(() => restore)
+      for (const key of overrides) {
+        yield* runInternal(session, `USE ${useKeyword[key]} ${quoteIdentifier(query[key]!)}`)
+      }
+      return observe
+    })
+
+  /** Borrow a session, apply the query's context, run `use`, restore, give the session back. */
+  const onSession = <A>(
+    query: Query.Query,
+    use: (
+      session: Session,
+      observe: (data: QueryResponseData) => Effect.Effect<void>
+    ) => Effect.Effect<A, SnowflakeError>
+  ): Effect.Effect<A, SnowflakeError> =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const session = yield* pool.get
+        const observe = yield* withQueryContext(session, query)
+        return yield* use(session, observe)
+      })
+    )
+
+  /** Client-side timeout: QueryTimeout, and the interruption aborts the statement on the server. */
+  const withClientTimeout = <A>(
+    effect: Effect.Effect<A, SnowflakeError>,
+    timeout: Duration.Duration | undefined
+  ) =>
+    timeout === undefined
+      ? effect
+      : Effect.timeoutFail(effect, {
+          duration: timeout,
+          onTimeout: () =>
+            new QueryTimeout({ message: `The statement did not finish within ${Duration.format(timeout)}` })
+        })
+
+  const execute = (query: Query.Query) =>
+    Effect.gen(function* () {
+      const { body, timeout } = yield* requestBody(query, {})
+      const data = yield* onSession(query, (session, observe) =>
+        withClientTimeout(run(session, body, observe), timeout)
+      )
+      return yield* ResultSet.collect(transport, data)
+    })
+
+  /** Final answer of a child statement or of any query by id. */
+  const resultById = (session: Session, queryId: string) =>
+    Effect.flatMap(
+      session.request({ method: "GET", path: resultPath(queryId), accept: "snowflake" }),
+      (envelope) => untilDone(session, envelope, () => Effect.void)
+    )
+
+  const executeMulti = (query: Query.Query) =>
+    Effect.gen(function* () {
+      const { body, timeout } = yield* requestBody(query, { multi: true })
+      const answers = yield* onSession(query, (session, observe) =>
+        withClientTimeout(
+          Effect.gen(function* () {
+            const parent = yield* run(session, body)
+            const children = childQueryIds(parent)
+            if (children.length === 0) {
+              yield* observe(parent)
+              return [parent]
+            }
+            const results = yield* Effect.forEach(children, (id) => resultById(session, id))
+            const last = results[results.length - 1]
+            if (last !== undefined) yield* observe(last)
+            return results
+          }),
+          timeout
+        )
+      )
+      return yield* Effect.forEach(answers, (data) => ResultSet.collect(transport, data))
+    })
+
+  const stream = (query: Query.Query): Effect.Effect<RawStream, SnowflakeError, Scope.Scope> =>
+    Effect.gen(function* () {
+      const { body, timeout } = yield* requestBody(query, {})
+      const session = yield* pool.get
+      const observe = yield* withQueryContext(session, query)
+      const data = yield* withClientTimeout(run(session, body, observe), timeout)
+      const headers = ResultSet.chunkHeaders(data)
+      const chunks = Stream.fromIterable(data.chunks ?? []).pipe(
+        Stream.mapEffect(
+          (chunk) =>
+            Effect.flatMap(transport.fetchChunk(chunk.url, headers), (text) =>
+              ResultSet.parseChunk(text, chunk)
+            ),
+          { concurrency: 4 }
+        ),
+        Stream.flatMap((rows) => Stream.fromIterable(rows))
+      )
+      return {
+        queryId: data.queryId ?? "",
+        rowtype: data.rowtype ?? [],
+        rows: Stream.concat(Stream.fromIterable(data.rowset ?? []), chunks)
+      }
+    })
+
+  const submit = (query: Query.Query) =>
+    Effect.gen(function* () {
+      const { body } = yield* requestBody(query, { async: true })
+      return yield* onSession(query, (session) =>
+        Effect.gen(function* () {
+          const envelope = yield* session.request({
+            method: "POST",
+            path: "/queries/v1/query-request",
+            body,
+            accept: "snowflake",
+            requestId: globalThis.crypto.randomUUID(),
+            retryMarkers: true
+          })
+          const data = yield* decodeQueryData(envelope.data ?? {}).pipe(
+            Effect.mapError(protocolError("query"))
+          )
+          if (!data.queryId) {
+            return yield* new ProtocolError({
+              message: "The asynchronous submission was answered without a queryId"
+            })
+          }
+          if (envelope.code !== QUERY_IN_PROGRESS_ASYNC && !isInProgress(envelope.code)) {
+            yield* Effect.logDebug("snowflake answered an async submission synchronously")
+          }
+          return { queryId: data.queryId } satisfies QueryHandle
+        })
+      )
+    })
+
+  const statusOn = (session: Session, queryId: string) =>
+    Effect.gen(function* () {
+      const envelope = yield* session.request({
+        method: "GET",
+        path: `/monitoring/queries/${encodeURIComponent(queryId)}`
+      })
+      const data = yield* decodeMonitoring(envelope.data ?? {}).pipe(
+        Effect.mapError(protocolError("monitoring"))
+      )
+      const entry = data.queries[0]
+      return {
+        queryId,
+        status: entry?.status ?? "NO_DATA",
+        errorCode: entry?.errorCode ?? undefined,
+        errorMessage: entry?.errorMessage ?? undefined
+      } satisfies QueryStatusInfo
+    })
+
+  const status = (queryId: string) => pool.withSession((session) => statusOn(session, queryId))
+
+  const pollSchedule = Schedule.exponential(Duration.millis(100), 1.5).pipe(
+    Schedule.union(Schedule.spaced(Duration.seconds(2)))
+  )
+
+  const awaitResult = (queryId: string, timeout: Duration.Duration | undefined) => {
+    const waited = pool.withSession((session) =>
+      Effect.gen(function* () {
+        const final = yield* statusOn(session, queryId).pipe(
+          Effect.repeat({
+            schedule: Schedule.passthrough(pollSchedule) as Schedule.Schedule<
+              QueryStatusInfo,
+              QueryStatusInfo
+            >,
+            while: (info) => isStillRunning(info.status)
+          })
+        )
+        if (final.status === "ABORTED" || final.status === "ABORTING") {
+          return yield* new QueryCancelled({ message: `Query ${queryId} was cancelled`, queryId })
+        }
+        if (isError(final.status)) {
+          return yield* Effect.fail(
+            fromServerFailure({
+              code: final.errorCode,
+              message: final.errorMessage ?? `Query ${queryId} ended with status ${final.status}`,
+              queryId
+            })
+          )
+        }
+        return yield* resultById(session, queryId)
+      })
+    )
+    return Effect.flatMap(withClientTimeout(waited, timeout), (data) => ResultSet.collect(transport, data))
+  }
+
+  const cancel = (queryId: string) =>
+    pool.withSession((session) =>
+      session.request({ method: "POST", path: `/queries/${encodeURIComponent(queryId)}/abort-request` }).pipe(
+        Effect.asVoid,
+        // 000605: the statement is no longer running — already finished or already cancelled.
+        Effect.catchIf(
+          (error) => error.code === "000605",
+          () => Effect.void
+        )
+      )
+    )
+
+  return { execute, executeMulti, stream, submit, status, awaitResult, cancel }
+}
+
+/** Statements over the live service (Transport and pooled sessions). */
+export const layer: Layer.Layer<Statements, never, SnowflakeConfig | Transport | SessionPool> = Layer.effect(
+  Statements,
+  make
+)
