@@ -1,0 +1,354 @@
+/**
+ * COPY INTO <table> FROM @stage (§10): picks the stage files (FILES, PATTERN, load history unless
+ * FORCE), reads each back from storage, decrypts (§9.4) and gunzips it, parses it (CSV, JSON,
+ * Parquet), stages it in DuckDB and checks every cell against the target's types, then applies
+ * ON_ERROR (ABORT_STATEMENT loads nothing if any file has an error; CONTINUE loads the good rows;
+ * SKIP_FILE[_n[%]] drops a file with too many errors) and PURGE.
+ *
+ * Load history: a file (storage key + MD5) loaded into a table is not loaded again without
+ * FORCE=TRUE — it is skipped silently, as Snowflake does (fakesnow reports LOAD_SKIPPED rows
+ * instead); when every file is skipped the answer is `Copy executed with 0 files processed.`.
+ */
+import { gunzipSync } from "node:zlib"
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect } from "effect"
+import { EngineError, type SessionContext, type StatementResult } from "../engine/Engine.js"
+import { qualify } from "./catalog.js"
+import { fixedCol, rowsResult, textCol } from "./columns.js"
+import { decryptObject } from "./crypto.js"
+import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
+import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
+import {
+  conversionError,
+  dropStaged,
+  findTarget,
+  insertStaged,
+  type StagedFile,
+  stagedCell,
+  stageParquet,
+  stageRecords,
+  type Target
+} from "./load.js"
+import {
+  listOption,
+  nameParts,
+  type Options,
+  readOptions,
+  type StageToken,
+  textOption,
+  upper
+} from "./sqlText.js"
+import { type ListedObject, patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+
+const COPY = 13824
+
+type OnError =
+  | { readonly _tag: "Abort" }
+  | { readonly _tag: "Continue" }
+  | { readonly _tag: "SkipFile"; readonly limit: number; readonly percent: boolean }
+
+const onErrorOf = (text: string | undefined): OnError => {
+  const t = (text ?? "ABORT_STATEMENT").toUpperCase()
+  if (t === "CONTINUE") return { _tag: "Continue" }
+  if (t === "SKIP_FILE") return { _tag: "SkipFile", limit: 1, percent: false }
+  const m = /^SKIP_FILE_(\d+)(%?)$/.exec(t)
+  if (m !== null) return { _tag: "SkipFile", limit: Number(m[1]), percent: m[2] === "%" }
+  return { _tag: "Abort" }
+}
+
+interface FirstError extends RecordError {
+  readonly columnName: string | null
+}
+
+interface FileLoad {
+  readonly file: ListedObject
+  readonly rowsParsed: number
+  readonly errorsSeen: number
+  readonly first: FirstError | undefined
+  readonly staged: StagedFile | undefined
+  /** Staged rows not to insert. */
+  readonly skip: ReadonlyArray<number>
+}
+
+const merge = (base: Options, over: Options | undefined): Options =>
+  over === undefined ? base : new Map([...base, ...over])
+
+/** Lines the file's records up with the target columns (CSV positions, or header names). */
+const alignRecords = (
+  parsed: ParsedFile,
+  columns: ReadonlyArray<string>,
+  byName: boolean,
+  strictCount: boolean
+): { records: Array<ParsedRecord>; errors: Array<RecordError> } => {
+  const records: Array<ParsedRecord> = []
+  const errors: Array<RecordError> = [...parsed.errors]
+  const header = parsed.header
+  const order =
+    byName && header !== undefined
+      ? columns.map((c) => header.findIndex((h) => h.toLowerCase() === c.toLowerCase()))
+      : undefined
+  for (const r of parsed.records) {
+    if (order !== undefined) {
+      records.push({
+        ...r,
+        cells: order.map((i) => (i < 0 ? null : (r.cells[i] ?? null))),
+        starts: order.map((i) => r.starts[i] ?? 1)
+      })
+    } else if (r.cells.length !== columns.length && strictCount) {
+      errors.push({
+        line: r.line,
+        character: 1,
+        code: "100080",
+        sqlState: "22000",
+        message: `Number of columns in file (${r.cells.length}) does not match that of the corresponding table (${columns.length}), use file format option error_on_column_count_mismatch=false to ignore this error`
+      })
+    } else records.push({ ...r, cells: columns.map((_, i) => r.cells[i] ?? null) })
+  }
+  return { records, errors }
+}
+
+const readBody = (deps: StageDeps, key: string, masterKey: Buffer) =>
+  deps.storage.read(key).pipe(
+    Effect.mapError(storageFailure),
+    Effect.flatMap((data) =>
+      Effect.try({
+        try: () => {
+          const plain = decryptObject(data.body, data.metadata, masterKey)
+          return plain.length >= 2 && plain[0] === 0x1f && plain[1] === 0x8b ? gunzipSync(plain) : plain
+        },
+        catch: (e) => internal({ message: `cannot read staged file ${key}: ${String(e)}` })
+      })
+    )
+  )
+
+const columnLabel = (target: Target, column: number) =>
+  `"${target.name}"["${target.columns[column]?.name ?? ""}":${column + 1}]`
+
+export const copyInto = (
+  deps: StageDeps,
+  tokens: ReadonlyArray<StageToken>,
+  connection: DuckDBConnection,
+  ctx: SessionContext
+): Effect.Effect<StatementResult, EngineError> | undefined => {
+  // COPY INTO <table> [(cols)] FROM <@stage> …
+  if (upper(tokens[0]) !== "COPY" || upper(tokens[1]) !== "INTO") return undefined
+  const tableToken = tokens[2]
+  if (tableToken === undefined || tableToken.value.startsWith("@")) return undefined
+  let i = 3
+  const explicit: Array<string> = []
+  if (tokens[i]?.kind === "punct" && tokens[i]?.value === "(") {
+    i++
+    while (i < tokens.length && !(tokens[i]?.kind === "punct" && tokens[i]?.value === ")")) {
+      const t = tokens[i] as StageToken
+      if (t.kind === "bare") explicit.push(...nameParts(t.value))
+      i++
+    }
+    i++
+  }
+  if (upper(tokens[i]) !== "FROM") return undefined
+  const source = tokens[i + 1]
+  if (source === undefined || !source.value.startsWith("@")) return undefined
+  const options = readOptions(tokens, i + 2).options
+
+  return Effect.gen(function* () {
+    const stage = yield* resolveStage(deps, source.value, ctx)
+    const [database, schema, table] = qualify(nameParts(tableToken.value), ctx)
+    const found = yield* findTarget(connection, database, schema, table).pipe(Effect.mapError(internal))
+    if (found === undefined) return yield* Effect.fail(tableMissing(`${database}.${schema}.${table}`))
+    const columns =
+      explicit.length === 0
+        ? found.columns
+        : explicit.map(
+            (name) => found.columns.find((c) => c.name === name) ?? { name, type: "VARCHAR", nullable: true }
+          )
+    const target: Target = { ...found, columns }
+
+    const formatOption = options.get("FILE_FORMAT")
+    const format = merge(
+      stage.named?.fileFormat ?? new Map(),
+      formatOption?.kind === "options" ? formatOption.options : undefined
+    )
+    const type = (textOption(format, "TYPE") ?? "CSV").toUpperCase()
+    if (type !== "CSV" && type !== "JSON" && type !== "PARQUET")
+      return yield* Effect.fail(syntax(`file format type ${type} is not supported by the emulator`))
+    const byName = (textOption(options, "MATCH_BY_COLUMN_NAME") ?? "NONE").toUpperCase() !== "NONE"
+    const onError = onErrorOf(textOption(options, "ON_ERROR"))
+    const force = (textOption(options, "FORCE") ?? "FALSE").toUpperCase() === "TRUE"
+    const purge = (textOption(options, "PURGE") ?? "FALSE").toUpperCase() === "TRUE"
+    const strictCount =
+      (textOption(format, "ERROR_ON_COLUMN_COUNT_MISMATCH") ?? "TRUE").toUpperCase() === "TRUE"
+    if (type === "JSON" && !byName && columns.length !== 1)
+      return yield* Effect.fail(
+        new EngineError(
+          "002019",
+          "0A000",
+          "SQL compilation error:\nJSON file format can produce one and only one column of type variant, object, or array. Use CSV file format if you want to load more than one column."
+        )
+      )
+
+    // which files
+    const files = listOption(options, "FILES")
+    const base = stage.path === "" || stage.path.endsWith("/") ? stage.path : `${stage.path}/`
+    const pattern = patternOf(textOption(options, "PATTERN"))
+    const all = yield* stageObjects(deps, { ...stage, listPrefix: "" }, undefined)
+    const history = deps.catalog.loads(target.sql)
+    const chosen = all
+      .filter((o) => {
+        if (files !== undefined)
+          return files.some((f) => o.relative === `${base}${f.replace(/^\/+/, "")}` || o.relative === f)
+        if (pattern !== undefined)
+          return pattern.test(o.relative) || pattern.test(o.relative.slice(base.length))
+        return true
+      })
+      .filter((o) => force || history.get(o.object.key)?.md5 !== o.object.md5)
+      .map((o) => ({ ...o, name: stage.listPrefix + o.relative }))
+    if (chosen.length === 0) {
+      return rowsResult([textCol("status")], [["Copy executed with 0 files processed."]], COPY, ctx)
+    }
+
+    // parse, stage and check every file before inserting anything
+    const loads: Array<FileLoad> = []
+    const release = () =>
+      Effect.forEach(
+        loads,
+        (l) => (l.staged === undefined ? Effect.void : dropStaged(connection, l.staged)),
+        { discard: true }
+      )
+    const work = Effect.gen(function* () {
+      for (const file of chosen) {
+        const body = yield* readBody(deps, file.object.key, stage.masterKey)
+        let staged: StagedFile
+        let records: Array<ParsedRecord> = []
+        let recordErrors: Array<RecordError> = []
+        if (type === "PARQUET") {
+          staged = yield* stageParquet(connection, target, body, byName).pipe(
+            Effect.mapError((e) =>
+              internal({ message: `cannot read Parquet file ${file.name}: ${e.message}` })
+            )
+          )
+        } else {
+          const text = body.toString("utf8")
+          const parsed =
+            type === "CSV"
+              ? parseCsv(text, format)
+              : parseJson(text, format, byName ? columns.map((c) => c.name) : undefined)
+          const aligned = alignRecords(
+            parsed,
+            columns.map((c) => c.name),
+            byName && type === "CSV",
+            strictCount && type === "CSV"
+          )
+          records = aligned.records
+          recordErrors = aligned.errors
+          staged = yield* stageRecords(connection, target, records).pipe(Effect.mapError(internal))
+        }
+        const rowsParsed = staged.rows + recordErrors.length
+        let first: FirstError | undefined
+        const firstRecord = [...recordErrors].sort((a, b) => a.line - b.line)[0]
+        if (firstRecord !== undefined) first = { ...firstRecord, columnName: null }
+        const firstBad = staged.bad[0]
+        if (firstBad !== undefined) {
+          const record = records[firstBad.row]
+          const line = record?.line ?? firstBad.row + 1
+          if (first === undefined || line < first.line) {
+            const value = yield* stagedCell(connection, staged, firstBad.row, firstBad.column).pipe(
+              Effect.mapError(internal)
+            )
+            const column = target.columns[firstBad.column]
+            const error = conversionError(column?.type ?? "", value)
+            first = {
+              ...error,
+              line,
+              character: record?.starts[firstBad.column] ?? 1,
+              column: firstBad.column,
+              columnName: columnLabel(target, firstBad.column)
+            }
+          }
+        }
+        loads.push({
+          file,
+          rowsParsed,
+          errorsSeen: recordErrors.length + staged.bad.length,
+          first,
+          staged,
+          skip: staged.bad.map((b) => b.row)
+        })
+      }
+
+      if (onError._tag === "Abort") {
+        const failed = loads.find((l) => l.first !== undefined)
+        if (failed?.first !== undefined) {
+          const f = failed.first
+          return yield* Effect.fail(
+            new EngineError(
+              f.code,
+              f.sqlState,
+              `${f.message}\n  File '${failed.file.name}', line ${f.line}, character ${f.character}\n` +
+                `  Row ${f.line}${f.columnName === null ? "" : `, column ${f.columnName}`}\n` +
+                "  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client."
+            )
+          )
+        }
+      }
+
+      const rows: Array<Array<string | null>> = []
+      let total = 0
+      for (const l of loads) {
+        const limit =
+          onError._tag === "SkipFile"
+            ? onError.percent
+              ? Math.ceil((onError.limit / 100) * l.rowsParsed)
+              : onError.limit
+            : onError._tag === "Continue"
+              ? l.rowsParsed
+              : 1
+        const skipFile = onError._tag === "SkipFile" && l.errorsSeen >= Math.max(limit, 1)
+        const loaded =
+          skipFile || l.staged === undefined
+            ? 0
+            : yield* insertStaged(connection, target, l.staged, l.skip).pipe(Effect.mapError(internal))
+        total += loaded
+        const status = l.errorsSeen === 0 ? "LOADED" : loaded === 0 ? "LOAD_FAILED" : "PARTIALLY_LOADED"
+        if (status !== "LOAD_FAILED") {
+          history.set(l.file.object.key, { md5: l.file.object.md5, rows: loaded, loadedAt: new Date() })
+          if (purge) yield* deps.storage.remove(l.file.object.key).pipe(Effect.mapError(storageFailure))
+        }
+        const f = l.first
+        rows.push([
+          l.file.name,
+          status,
+          String(l.rowsParsed),
+          String(loaded),
+          String(limit),
+          String(l.errorsSeen),
+          f?.message ?? null,
+          f === undefined ? null : String(f.line),
+          f === undefined ? null : String(f.character),
+          f?.columnName ?? null
+        ])
+      }
+      const result: StatementResult = {
+        ...rowsResult(
+          [
+            textCol("file"),
+            textCol("status"),
+            fixedCol("rows_parsed"),
+            fixedCol("rows_loaded"),
+            fixedCol("error_limit"),
+            fixedCol("errors_seen"),
+            textCol("first_error"),
+            fixedCol("first_error_line"),
+            fixedCol("first_error_character"),
+            textCol("first_error_column_name")
+          ],
+          rows,
+          COPY,
+          ctx
+        ),
+        stats: { numRowsInserted: total, numRowsDeleted: 0, numRowsUpdated: 0, numDmlDuplicates: 0 }
+      }
+      return result
+    })
+    return yield* work.pipe(Effect.ensuring(release()))
+  })
+}

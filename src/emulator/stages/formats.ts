@@ -1,0 +1,201 @@
+/**
+ * Parsing staged CSV and JSON files into rows of text cells for COPY INTO, keeping the line and
+ * character where each field starts so errors can be reported as Snowflake does (first_error_line,
+ * first_error_character). Parquet is read by DuckDB itself (load.ts).
+ */
+import { listOption, type Options, textOption } from "./sqlText.js"
+
+/** One parsed record: a text or NULL per field, plus where it came from. */
+export interface ParsedRecord {
+  readonly cells: ReadonlyArray<string | null>
+  /** 1-based line of the record's first character in the file. */
+  readonly line: number
+  /** 1-based character (within that line) where each field starts. */
+  readonly starts: ReadonlyArray<number>
+}
+
+/** A record-level problem found while parsing (bad JSON, wrong column count). */
+export interface RecordError {
+  readonly line: number
+  readonly character: number
+  readonly code: string
+  readonly sqlState: string
+  readonly message: string
+  readonly column?: number
+}
+
+export interface ParsedFile {
+  readonly records: ReadonlyArray<ParsedRecord>
+  readonly errors: ReadonlyArray<RecordError>
+  /** Header names when PARSE_HEADER=TRUE (CSV) or object keys are matched by name (JSON). */
+  readonly header: ReadonlyArray<string> | undefined
+}
+
+const option = (format: Options, key: string, fallback: string) => textOption(format, key) ?? fallback
+
+/** Snowflake's `NONE` spelling means "no such character". */
+const charOption = (format: Options, key: string, fallback: string | undefined): string | undefined => {
+  const v = textOption(format, key)
+  if (v === undefined) return fallback
+  return v.toUpperCase() === "NONE" || v === "" ? undefined : v
+}
+
+export const parseCsv = (text: string, format: Options): ParsedFile => {
+  const delimiter = charOption(format, "FIELD_DELIMITER", ",") ?? "\u0000"
+  const recordDelimiter = charOption(format, "RECORD_DELIMITER", "\n") ?? "\n"
+  const quote = charOption(format, "FIELD_OPTIONALLY_ENCLOSED_BY", undefined)
+  const escapeChar = charOption(format, "ESCAPE", undefined)
+  const unenclosedEscape = charOption(format, "ESCAPE_UNENCLOSED_FIELD", "\\")
+  const skipHeader = Number(option(format, "SKIP_HEADER", "0"))
+  const parseHeader = option(format, "PARSE_HEADER", "FALSE").toUpperCase() === "TRUE"
+  const trim = option(format, "TRIM_SPACE", "FALSE").toUpperCase() === "TRUE"
+  const emptyAsNull = option(format, "EMPTY_FIELD_AS_NULL", "TRUE").toUpperCase() === "TRUE"
+  const nullIf = new Set(listOption(format, "NULL_IF") ?? ["\\N"])
+  const skipBlank = option(format, "SKIP_BLANK_LINES", "FALSE").toUpperCase() === "TRUE"
+
+  const records: Array<ParsedRecord> = []
+  let line = 1
+  let col = 1
+  let i = 0
+  const n = text.length
+  let header: Array<string> | undefined
+  let toSkip = parseHeader ? Math.max(skipHeader, 1) : skipHeader
+  while (i < n) {
+    const recordLine = line
+    const cells: Array<string | null> = []
+    const starts: Array<number> = []
+    let endOfRecord = false
+    while (!endOfRecord) {
+      starts.push(col)
+      let value = ""
+      let quoted = false
+      if (quote !== undefined && text[i] === quote) {
+        quoted = true
+        i++
+        col++
+        for (;;) {
+          if (i >= n) break
+          const c = text[i] as string
+          if (escapeChar !== undefined && c === escapeChar && i + 1 < n) {
+            value += text[i + 1]
+            i += 2
+            col += 2
+          } else if (c === quote && text[i + 1] === quote) {
+            value += quote
+            i += 2
+            col += 2
+          } else if (c === quote) {
+            i++
+            col++
+            break
+          } else {
+            if (c === "\n") {
+              line++
+              col = 0
+            }
+            value += c
+            i++
+            col++
+          }
+        }
+      }
+      // the rest of the field, up to a delimiter or the end of the record
+      while (i < n && !text.startsWith(delimiter, i) && !text.startsWith(recordDelimiter, i)) {
+        const c = text[i] as string
+        if (!quoted && unenclosedEscape !== undefined && c === unenclosedEscape && i + 1 < n) {
+          const next = text[i + 1] as string
+          value += next === "N" ? "\\N" : next
+          i += 2
+          col += 2
+          continue
+        }
+        if (c !== "\r" || !text.startsWith(recordDelimiter, i + 1)) value += c
+        i++
+        col++
+      }
+      if (trim && !quoted) value = value.trim()
+      cells.push(!quoted && ((emptyAsNull && value === "") || nullIf.has(value)) ? null : value)
+      if (i >= n) endOfRecord = true
+      else if (text.startsWith(delimiter, i)) {
+        i += delimiter.length
+        col += delimiter.length
+      } else {
+        i += recordDelimiter.length
+        line++
+        col = 1
+        endOfRecord = true
+      }
+    }
+    const blank = cells.length === 1 && cells[0] === null && starts[0] === 1
+    if (toSkip > 0) {
+      toSkip--
+      if (parseHeader && header === undefined) header = cells.map((c) => c ?? "")
+      continue
+    }
+    if (blank && (skipBlank || i >= n)) continue
+    records.push({ cells, line: recordLine, starts })
+  }
+  return { records, errors: [], header }
+}
+
+/** A JSON value as a cell: strings as they are, everything else as JSON text. */
+const cellOf = (value: unknown): string | null =>
+  value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value)
+
+/**
+ * JSON files: one document (an array is split when STRIP_OUTER_ARRAY=TRUE) or one document per
+ * line. Rows come back as one cell holding the document, or — when `columns` are given
+ * (MATCH_BY_COLUMN_NAME) — one cell per column, matched case-insensitively.
+ */
+export const parseJson = (
+  text: string,
+  format: Options,
+  columns: ReadonlyArray<string> | undefined
+): ParsedFile => {
+  const strip = option(format, "STRIP_OUTER_ARRAY", "FALSE").toUpperCase() === "TRUE"
+  const docs: Array<{ value: unknown; line: number }> = []
+  const errors: Array<RecordError> = []
+  const trimmed = text.trim()
+  let whole: unknown
+  let parsedWhole = false
+  try {
+    whole = JSON.parse(trimmed)
+    parsedWhole = trimmed.length > 0
+  } catch {
+    parsedWhole = false
+  }
+  if (parsedWhole) {
+    if (strip && Array.isArray(whole)) for (const v of whole) docs.push({ value: v, line: 1 })
+    else docs.push({ value: whole, line: 1 })
+  } else {
+    const lines = text.split("\n")
+    lines.forEach((raw, index) => {
+      const body = raw.trim()
+      if (body === "") return
+      try {
+        docs.push({ value: JSON.parse(body), line: index + 1 })
+      } catch (e) {
+        errors.push({
+          line: index + 1,
+          character: 1,
+          code: "100069",
+          sqlState: "22P02",
+          message: `Error parsing JSON: ${e instanceof Error ? e.message : String(e)}`
+        })
+      }
+    })
+  }
+  const records = docs.map(({ value, line }): ParsedRecord => {
+    if (columns === undefined) return { cells: [cellOf(value)], line, starts: [1] }
+    const lower = new Map<string, unknown>()
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) lower.set(k.toLowerCase(), v)
+    }
+    return {
+      cells: columns.map((c) => cellOf(lower.get(c.toLowerCase()))),
+      line,
+      starts: columns.map(() => 1)
+    }
+  })
+  return { records, errors, header: columns }
+}

@@ -1,0 +1,21 @@
+/**
+ * How the stage statements plug into the engine: the engine offers every statement to a hook
+ * before its own dispatch, with the session's DuckDB connection and context (COPY INTO loads
+ * through the session's connection, so temporary tables and USE apply).
+ */
+import type { DuckDBConnection } from "@duckdb/node-api"
+import type { Effect } from "effect"
+import type { EngineError, SessionContext, StatementResult } from "../engine/Engine.js"
+
+export interface HookEnv {
+  readonly connection: DuckDBConnection
+  readonly context: SessionContext
+}
+
+/** A result, or transfer instructions (PUT/GET) built once the query id is known. */
+export type HookResult = StatementResult & {
+  readonly transfer?: (queryId: string) => Record<string, unknown>
+}
+
+/** Undefined when the statement is not one the hook answers. */
+export type StatementHook = (sql: string, env: HookEnv) => Effect.Effect<HookResult, EngineError> | undefined

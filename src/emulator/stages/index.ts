@@ -1,0 +1,35 @@
+/**
+ * Stages for the emulator (issue #5): user `@~`, table `@%t` and named `@s` stages on one storage
+ * backend per emulator instance — a local directory (LOCAL_FS), the emulator's own GCS endpoint,
+ * S3 (s3rver) or Azure (azurite) — with PUT/GET transfer instructions, LIST, REMOVE and
+ * COPY INTO. Nothing here imports the client: client and emulator meet on the wire.
+ */
+import { Effect } from "effect"
+import { StageCatalog } from "./catalog.js"
+import { copyInto } from "./copyInto.js"
+import type { StatementHook } from "./hook.js"
+import { stageTokens, upper } from "./sqlText.js"
+import { stageStatement } from "./statements.js"
+import type { StageStorage } from "./storage.js"
+
+export { GCS_BUCKET, type GcsStorage, makeGcsStorage } from "./gcsStorage.js"
+export type { HookEnv, HookResult, StatementHook } from "./hook.js"
+export { makeLocalStorage } from "./localStorage.js"
+export type { StageStorage, StorageKind } from "./storage.js"
+export { RAW_NUMBER } from "./transfer.js"
+
+const FIRST_WORDS = new Set(["PUT", "GET", "LIST", "LS", "REMOVE", "RM", "COPY", "CREATE", "DROP", "SHOW"])
+
+/** The engine hook answering stage statements from `storage`. */
+export const makeStageHook = (storage: StageStorage): StatementHook => {
+  const deps = { storage, catalog: new StageCatalog() }
+  return (sql, env) => {
+    // cheap test first: most statements are not ours
+    const head = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase()
+    if (head === undefined || !FIRST_WORDS.has(head)) return undefined
+    const tokens = stageTokens(sql)
+    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env.connection, env.context)
+    const handled = stageStatement(deps, tokens, env.context)
+    return handled === undefined ? undefined : Effect.suspend(() => handled)
+  }
+}

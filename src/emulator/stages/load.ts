@@ -1,0 +1,228 @@
+/**
+ * The DuckDB side of COPY INTO: rows are first staged as text in a temporary table, each cell is
+ * then checked with TRY_CAST against the target column's type (and NOT NULL), so every bad row is
+ * known with its first bad column before anything is inserted; the good rows go in with CAST.
+ */
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs/promises"
+import * as os from "node:os"
+import * as nodePath from "node:path"
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect } from "effect"
+import { type DuckFailure, queryRows, runStatement } from "../engine/duck.js"
+import { quoteIdent, quoteString } from "../engine/lexer.js"
+import type { ParsedRecord } from "./formats.js"
+
+export interface TargetColumn {
+  readonly name: string
+  /** DuckDB's type name (`DECIMAL(38,0)`, `VARCHAR`, `JSON`, …). */
+  readonly type: string
+  readonly nullable: boolean
+}
+
+export interface Target {
+  /** Fully qualified DuckDB name of the table. */
+  readonly sql: string
+  /** The table name as Snowflake prints it in first_error_column_name. */
+  readonly name: string
+  readonly columns: ReadonlyArray<TargetColumn>
+}
+
+/** Looks the table up in DuckDB's catalog (temporary tables included). */
+export const findTarget = (
+  connection: DuckDBConnection,
+  database: string,
+  schema: string,
+  table: string
+): Effect.Effect<Target | undefined, DuckFailure> =>
+  Effect.gen(function* () {
+    const rows = yield* queryRows(
+      connection,
+      `SELECT database_name, schema_name, column_name, data_type, is_nullable FROM duckdb_columns()
+       WHERE table_name = ${quoteString(table)}
+         AND ((database_name = ${quoteString(database)} AND schema_name = ${quoteString(schema)}) OR database_name = 'temp')
+       ORDER BY database_name = 'temp' DESC, column_index`
+    )
+    if (rows.length === 0) return undefined
+    const first = rows[0] as ReadonlyArray<unknown>
+    const [db, sch] = [String(first[0]), String(first[1])]
+    const columns = rows
+      .filter((r) => r[0] === db && r[1] === sch)
+      .map((r): TargetColumn => ({ name: String(r[2]), type: String(r[3]), nullable: r[4] === true }))
+    return { sql: `${quoteIdent(db)}.${quoteIdent(sch)}.${quoteIdent(table)}`, name: table, columns }
+  })
+
+/** A conversion failure of one cell, in Snowflake's words. */
+export interface CellError {
+  readonly code: string
+  readonly sqlState: string
+  readonly message: string
+}
+
+export const conversionError = (type: string, value: string | null): CellError => {
+  if (value === null)
+    return { code: "100072", sqlState: "22000", message: "NULL result in a non-nullable column" }
+  const t = type.toUpperCase()
+  if (t === "BOOLEAN")
+    return { code: "100037", sqlState: "22018", message: `Boolean value '${value}' is not recognized` }
+  if (t === "DATE") return { code: "100040", sqlState: "22007", message: `Date '${value}' is not recognized` }
+  if (t.startsWith("TIMESTAMP"))
+    return { code: "100035", sqlState: "22007", message: `Timestamp '${value}' is not recognized` }
+  if (t.startsWith("TIME"))
+    return { code: "100108", sqlState: "22007", message: `Time '${value}' is not recognized` }
+  if (t === "BLOB")
+    return {
+      code: "100115",
+      sqlState: "22000",
+      message: `The following string is not a legal hex-encoded value: '${value}'`
+    }
+  return { code: "100038", sqlState: "22018", message: `Numeric value '${value}' is not recognized` }
+}
+
+const cell = (i: number) => quoteIdent(`c${i}`)
+
+/** The expression converting staged text to the column's type (VARIANT takes non-JSON text as a string). */
+const convert = (column: TargetColumn, i: number, tryCast: boolean): string => {
+  const c = cell(i)
+  const cast = tryCast ? "TRY_CAST" : "CAST"
+  if (column.type === "JSON")
+    return `CASE WHEN json_valid(${c}) THEN ${cast}(${c} AS JSON) ELSE to_json(${c}) END`
+  if (column.type === "BLOB") return `${tryCast ? "try(" : "("}unhex(${c}))`
+  if (column.type === "BOOLEAN")
+    return `${cast}(CASE upper(trim(${c})) WHEN 'YES' THEN 'true' WHEN 'Y' THEN 'true' WHEN 'ON' THEN 'true' WHEN 'NO' THEN 'false' WHEN 'N' THEN 'false' WHEN 'OFF' THEN 'false' ELSE ${c} END AS BOOLEAN)`
+  if (/^(DECIMAL|INTEGER|BIGINT|HUGEINT|SMALLINT|TINYINT|DOUBLE|FLOAT|REAL)/.test(column.type))
+    return `${cast}(trim(${c}) AS ${column.type})`
+  return `${cast}(${c} AS ${column.type})`
+}
+
+/** Index of the first bad column of a staged row, NULL when the row is good. */
+const badColumnSql = (columns: ReadonlyArray<TargetColumn>): string => {
+  const cases = columns.map((column, i) => {
+    const nullCheck = column.nullable ? "" : `WHEN ${cell(i)} IS NULL THEN ${i} `
+    return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${convert(column, i, true)} IS NULL THEN ${i}`
+  })
+  return cases.length === 0 ? "NULL" : `CASE ${cases.join(" ")} END`
+}
+
+export interface StagedFile {
+  readonly table: string
+  readonly rows: number
+  /** Bad rows: staged row index → first bad column. */
+  readonly bad: ReadonlyArray<{ readonly row: number; readonly column: number }>
+}
+
+const tempFile = (suffix: string) =>
+  nodePath.join(os.tmpdir(), `effect-sf-copy-${randomBytes(8).toString("hex")}${suffix}`)
+
+/** Stages text records (cells already aligned to the target's columns) and finds the bad ones. */
+export const stageRecords = (
+  connection: DuckDBConnection,
+  target: Target,
+  records: ReadonlyArray<ParsedRecord>
+): Effect.Effect<StagedFile, DuckFailure> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => tempFile(".ndjson")),
+    (file) =>
+      Effect.gen(function* () {
+        const lines = records.map((r, row) => {
+          const o: Record<string, string | number | null> = { __row: row }
+          target.columns.forEach((_, i) => {
+            o[`c${i}`] = r.cells[i] ?? null
+          })
+          return JSON.stringify(o)
+        })
+        yield* Effect.promise(() => fs.writeFile(file, lines.length === 0 ? "" : `${lines.join("\n")}\n`))
+        const types = [`'__row': 'BIGINT'`, ...target.columns.map((_, i) => `'c${i}': 'VARCHAR'`)].join(", ")
+        const source =
+          records.length === 0
+            ? `(SELECT CAST(NULL AS BIGINT) AS __row, ${target.columns.map((_, i) => `CAST(NULL AS VARCHAR) AS ${cell(i)}`).join(", ")} LIMIT 0)`
+            : `read_json(${quoteString(file)}, format = 'newline_delimited', columns = {${types}})`
+        return yield* stageFrom(connection, target, source)
+      }),
+    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  )
+
+/** Stages a Parquet file: its columns matched to the target by name (or by position). */
+export const stageParquet = (
+  connection: DuckDBConnection,
+  target: Target,
+  body: Buffer,
+  byName: boolean
+): Effect.Effect<StagedFile, DuckFailure> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => tempFile(".parquet")),
+    (file) =>
+      Effect.gen(function* () {
+        yield* Effect.promise(() => fs.writeFile(file, body))
+        const described = yield* queryRows(
+          connection,
+          `SELECT name FROM parquet_schema(${quoteString(file)}) WHERE num_children IS NULL OR num_children = 0`
+        )
+        const names = described.map((r) => String(r[0]))
+        const lower = new Map(names.map((n) => [n.toLowerCase(), n]))
+        const single = target.columns.length === 1 && target.columns[0]?.type === "JSON" && !byName
+        const exprs = target.columns.map((column, i) => {
+          if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
+          const source = byName ? lower.get(column.name.toLowerCase()) : names[i]
+          return `${source === undefined ? "CAST(NULL AS VARCHAR)" : `CAST(p.${quoteIdent(source)} AS VARCHAR)`} AS ${cell(i)}`
+        })
+        return yield* stageFrom(
+          connection,
+          target,
+          `(SELECT row_number() OVER () - 1 AS __row, ${exprs.join(", ")} FROM read_parquet(${quoteString(file)}) p)`
+        )
+      }),
+    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  )
+
+let stagingCounter = 0
+
+const stageFrom = (connection: DuckDBConnection, target: Target, source: string) =>
+  Effect.gen(function* () {
+    stagingCounter += 1
+    const table = quoteIdent(`__sf_copy_${stagingCounter}`)
+    yield* runStatement(connection, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${source}`)
+    const countRows = yield* queryRows(connection, `SELECT count(*) FROM ${table}`)
+    const bad = yield* queryRows(
+      connection,
+      `SELECT __row, bad FROM (SELECT __row, ${badColumnSql(target.columns)} AS bad FROM ${table}) WHERE bad IS NOT NULL ORDER BY __row`
+    )
+    return {
+      table,
+      rows: Number(countRows[0]?.[0] ?? 0),
+      bad: bad.map((r) => ({ row: Number(r[0]), column: Number(r[1]) }))
+    }
+  })
+
+/** Inserts the staged rows that are not in `skip` (row indexes); returns how many went in. */
+export const insertStaged = (
+  connection: DuckDBConnection,
+  target: Target,
+  staged: StagedFile,
+  skip: ReadonlyArray<number>
+): Effect.Effect<number, DuckFailure> => {
+  const columns = target.columns.map((c) => quoteIdent(c.name)).join(", ")
+  const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
+  const where = skip.length === 0 ? "" : ` WHERE __row NOT IN (${skip.join(", ")})`
+  return runStatement(
+    connection,
+    `INSERT INTO ${target.sql} (${columns}) SELECT ${values} FROM ${staged.table}${where} ORDER BY __row`
+  )
+}
+
+export const dropStaged = (connection: DuckDBConnection, staged: StagedFile) =>
+  runStatement(connection, `DROP TABLE IF EXISTS ${staged.table}`).pipe(Effect.ignore)
+
+/** Reads a staged cell back (for error messages). */
+export const stagedCell = (
+  connection: DuckDBConnection,
+  staged: StagedFile,
+  row: number,
+  column: number
+): Effect.Effect<string | null, DuckFailure> =>
+  queryRows(connection, `SELECT ${cell(column)} FROM ${staged.table} WHERE __row = ${row}`).pipe(
+    Effect.map((rows) => {
+      const v = rows[0]?.[0]
+      return v === null || v === undefined ? null : String(v)
+    })
+  )

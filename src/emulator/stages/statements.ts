@@ -1,0 +1,338 @@
+/**
+ * The stage statements the emulator answers itself: CREATE / DROP / SHOW STAGES, PUT and GET
+ * (transfer instructions, §9.2), LIST and REMOVE (§9.6). COPY INTO lives in copyInto.ts.
+ */
+import { Effect } from "effect"
+import type { SessionContext, StatementResult } from "../engine/Engine.js"
+import { namedKey, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
+import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
+import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
+import type { HookResult } from "./hook.js"
+import {
+  boolOption,
+  localPath,
+  type Options,
+  parseStageRef,
+  readOptions,
+  type StageToken,
+  textOption,
+  upper
+} from "./sqlText.js"
+import type { StageStorage, StoredObject } from "./storage.js"
+import { downloadData, uploadData } from "./transfer.js"
+
+const DDL = 24576
+const SHOW = 17408
+const QUERY = 4096
+
+export interface StageDeps {
+  readonly storage: StageStorage
+  readonly catalog: StageCatalog
+}
+
+/** Resolves `@…` against the session; named stages must exist. */
+export const resolveStage = (deps: StageDeps, text: string, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const ref = parseStageRef(text)
+    if (ref === undefined) return yield* Effect.fail(syntax(`invalid stage location '${text}'`))
+    const root = stageRoot(ref, ctx)
+    let named: ResolvedStage["named"]
+    let listPrefix = ""
+    if (ref.kind === "named") {
+      const [d, s, n] = qualify(ref.parts, ctx)
+      named = deps.catalog.named.get(namedKey(d, s, n))
+      if (named === undefined) return yield* Effect.fail(stageMissing(`${d}.${s}.${n}`))
+      listPrefix = `${n.toLowerCase()}/`
+    }
+    return {
+      root,
+      path: ref.path.replace(/^\/+/, ""),
+      listPrefix,
+      masterKey: deps.catalog.masterKey(root),
+      named
+    } satisfies ResolvedStage
+  })
+
+/** A regex that must match the whole name, as Snowflake's PATTERN does. */
+export const patternOf = (pattern: string | undefined) =>
+  pattern === undefined ? undefined : new RegExp(`^(?:${pattern})$`)
+
+/** Objects under the stage path, with their LIST names; PATTERN applies to those names. */
+export const stageObjects = (deps: StageDeps, stage: ResolvedStage, pattern: RegExp | undefined) =>
+  deps.storage.list(stage.root + stage.path).pipe(
+    Effect.mapError(storageFailure),
+    Effect.map((objects) =>
+      objects
+        .map((o) => ({ object: o, relative: o.key.slice(stage.root.length), name: "" }))
+        .map((o) => ({ ...o, name: stage.listPrefix + o.relative }))
+        .filter((o) => pattern === undefined || pattern.test(o.name))
+    )
+  )
+
+export interface ListedObject {
+  readonly object: StoredObject
+  /** Path relative to the stage root. */
+  readonly relative: string
+  /** LIST's name (`stage/dir/file.csv.gz` for named stages). */
+  readonly name: string
+}
+
+const afterStage = (tokens: ReadonlyArray<StageToken>, index: number) => readOptions(tokens, index).options
+
+const list = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const target = tokens[1]
+    if (target === undefined) return yield* Effect.fail(syntax("LIST needs a stage"))
+    const stage = yield* resolveStage(deps, target.value, ctx)
+    const options = afterStage(tokens, 2)
+    const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
+    return rowsResult(
+      [textCol("name"), fixedCol("size"), textCol("md5"), textCol("last_modified")],
+      objects.map((o) => [o.name, String(o.object.size), o.object.md5, o.object.lastModified.toUTCString()]),
+      QUERY,
+      ctx
+    )
+  })
+
+const remove = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const target = tokens[1]
+    if (target === undefined) return yield* Effect.fail(syntax("REMOVE needs a stage"))
+    const stage = yield* resolveStage(deps, target.value, ctx)
+    const options = afterStage(tokens, 2)
+    const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
+    for (const o of objects) yield* deps.storage.remove(o.object.key).pipe(Effect.mapError(storageFailure))
+    return rowsResult(
+      [textCol("name"), textCol("result")],
+      objects.map((o) => [o.name, "removed"]),
+      QUERY,
+      ctx
+    )
+  })
+
+const put = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const [, source, target] = tokens
+    if (source === undefined || target === undefined)
+      return yield* Effect.fail(syntax("PUT needs a file and a stage"))
+    const stage = yield* resolveStage(deps, target.value, ctx)
+    const options = afterStage(tokens, 3)
+    const dir = stage.path === "" || stage.path.endsWith("/") ? stage.path : `${stage.path}/`
+    const prefix = stage.root + dir
+    const result: HookResult = {
+      ...rowsResult([], [], 0x4a00, ctx),
+      transfer: uploadData(
+        {
+          source: localPath(source.value),
+          parallel: Number(textOption(options, "PARALLEL") ?? "4"),
+          autoCompress: boolOption(options, "AUTO_COMPRESS", true),
+          sourceCompression: (textOption(options, "SOURCE_COMPRESSION") ?? "auto_detect").toLowerCase(),
+          overwrite: boolOption(options, "OVERWRITE", false)
+        },
+        deps.storage.stageInfo(prefix),
+        deps.storage.encrypted ? stage.masterKey : undefined
+      )
+    }
+    return result
+  })
+
+const get = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const [, source, target] = tokens
+    if (source === undefined || target === undefined)
+      return yield* Effect.fail(syntax("GET needs a stage and a local directory"))
+    const stage = yield* resolveStage(deps, source.value, ctx)
+    const options = afterStage(tokens, 3)
+    const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
+    const result: HookResult = {
+      ...rowsResult([], [], 0x4b00, ctx),
+      transfer: downloadData(
+        objects.map((o) => o.relative),
+        localPath(target.value),
+        Number(textOption(options, "PARALLEL") ?? "10"),
+        deps.storage.stageInfo(stage.root),
+        deps.storage.encrypted ? stage.masterKey : undefined
+      )
+    }
+    return result
+  })
+
+/** Skips OR REPLACE / TEMPORARY / IF [NOT] EXISTS; returns the flags and the index of the name. */
+const modifiers = (tokens: ReadonlyArray<StageToken>, index: number) => {
+  let i = index
+  let orReplace = false
+  let temporary = false
+  let ifClause = false
+  for (;;) {
+    const w = upper(tokens[i])
+    if (w === "OR" && upper(tokens[i + 1]) === "REPLACE") {
+      orReplace = true
+      i += 2
+    } else if (w === "TEMP" || w === "TEMPORARY" || w === "VOLATILE") {
+      temporary = true
+      i++
+    } else if (w === "IF" && upper(tokens[i + 1]) === "NOT" && upper(tokens[i + 2]) === "EXISTS") {
+      ifClause = true
+      i += 3
+    } else if (w === "IF" && upper(tokens[i + 1]) === "EXISTS") {
+      ifClause = true
+      i += 2
+    } else if (w === "STAGE") i++
+    else return { i, orReplace, temporary, ifClause }
+  }
+}
+
+const removeAll = (deps: StageDeps, root: string) =>
+  deps.storage.list(root).pipe(
+    Effect.flatMap((objects) =>
+      Effect.forEach(objects, (o) => deps.storage.remove(o.key), { discard: true })
+    ),
+    Effect.mapError(storageFailure)
+  )
+
+const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const mods = modifiers(tokens, 1)
+    const nameToken = tokens[mods.i]
+    const ref = nameToken === undefined ? undefined : parseStageRef(`@${nameToken.value}`)
+    if (ref?.kind !== "named") return yield* Effect.fail(syntax("CREATE STAGE needs a name"))
+    const [database, schema, name] = qualify(ref.parts, ctx)
+    const key = namedKey(database, schema, name)
+    const options: Options = readOptions(tokens, mods.i + 1).options
+    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
+    if (deps.catalog.named.has(key)) {
+      if (mods.ifClause) return status(`${name} already exists, statement succeeded.`)
+      if (!mods.orReplace) return yield* Effect.fail(stageExists(name))
+      const root = stageRoot(ref, ctx)
+      yield* removeAll(deps, root)
+      deps.catalog.forgetKey(root)
+    }
+    const format = options.get("FILE_FORMAT")
+    deps.catalog.named.set(key, {
+      database,
+      schema,
+      name,
+      url: textOption(options, "URL") ?? "",
+      fileFormat: format?.kind === "options" ? format.options : new Map(),
+      comment: textOption(options, "COMMENT") ?? "",
+      temporary: mods.temporary,
+      createdOn: new Date()
+    })
+    return status(`Stage area ${name} successfully created.`)
+  })
+
+const dropStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.gen(function* () {
+    const mods = modifiers(tokens, 1)
+    const nameToken = tokens[mods.i]
+    const ref = nameToken === undefined ? undefined : parseStageRef(`@${nameToken.value}`)
+    if (ref?.kind !== "named") return yield* Effect.fail(syntax("DROP STAGE needs a name"))
+    const [database, schema, name] = qualify(ref.parts, ctx)
+    const key = namedKey(database, schema, name)
+    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
+    if (!deps.catalog.named.has(key)) {
+      if (mods.ifClause) return status(`Drop statement executed successfully (${name} already dropped).`)
+      return yield* Effect.fail(stageMissing(`${database}.${schema}.${name}`))
+    }
+    const root = stageRoot(ref, ctx)
+    yield* removeAll(deps, root)
+    deps.catalog.forgetKey(root)
+    deps.catalog.named.delete(key)
+    return status(`${name} successfully dropped.`)
+  })
+
+const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+  Effect.sync((): StatementResult => {
+    const likeAt = tokens.findIndex((t) => upper(t) === "LIKE")
+    const like = likeAt >= 0 ? tokens[likeAt + 1]?.value : undefined
+    const likeRe =
+      like === undefined
+        ? undefined
+        : new RegExp(
+            `^${like
+              .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+              .replace(/%/g, ".*")
+              .replace(/_/g, ".")}$`,
+            "i"
+          )
+    const inAccount = tokens.some((t, i) => upper(t) === "IN" && upper(tokens[i + 1]) === "ACCOUNT")
+    const columns = [
+      timestampCol("created_on"),
+      ...[
+        "name",
+        "database_name",
+        "schema_name",
+        "url",
+        "has_credentials",
+        "has_encryption_key",
+        "owner",
+        "comment",
+        "region",
+        "type",
+        "cloud",
+        "notification_channel",
+        "storage_integration",
+        "endpoint",
+        "owner_role_type",
+        "directory_enabled"
+      ].map(textCol)
+    ]
+    const rows = [...deps.catalog.named.values()]
+      .filter((s) => inAccount || (s.database === ctx.database && s.schema === ctx.schema))
+      .filter((s) => likeRe === undefined || likeRe.test(s.name))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((s) => [
+        epochText(s.createdOn),
+        s.name,
+        s.database,
+        s.schema,
+        s.url,
+        "N",
+        "N",
+        "SYSADMIN",
+        s.comment,
+        null,
+        s.temporary ? "INTERNAL TEMPORARY" : "INTERNAL",
+        null,
+        null,
+        null,
+        null,
+        "ROLE",
+        "N"
+      ])
+    return rowsResult(columns, rows, SHOW, ctx)
+  })
+
+/** The statement's handler, or undefined when it is not a stage statement. */
+export const stageStatement = (
+  deps: StageDeps,
+  tokens: ReadonlyArray<StageToken>,
+  ctx: SessionContext
+): Effect.Effect<HookResult, import("../engine/Engine.js").EngineError> | undefined => {
+  const first = upper(tokens[0])
+  switch (first) {
+    case "PUT":
+      return put(deps, tokens, ctx)
+    case "GET":
+      return get(deps, tokens, ctx)
+    case "LIST":
+    case "LS":
+      return list(deps, tokens, ctx)
+    case "REMOVE":
+    case "RM":
+      return remove(deps, tokens, ctx)
+    case "CREATE":
+    case "DROP": {
+      const at = modifiers(tokens, 1)
+      // modifiers() steps over STAGE among OR REPLACE / TEMPORARY / IF EXISTS
+      if (!tokens.slice(1, at.i).some((t) => upper(t) === "STAGE")) return undefined
+      return first === "CREATE" ? createStage(deps, tokens, ctx) : dropStage(deps, tokens, ctx)
+    }
+    case "SHOW":
+      return upper(tokens[1]) === "STAGES" || (upper(tokens[1]) === "TERSE" && upper(tokens[2]) === "STAGES")
+        ? showStages(deps, tokens, ctx)
+        : undefined
+    default:
+      return undefined
+  }
+}
