@@ -17,8 +17,9 @@
  * - **Cancellation.** Ending the stream early (take, timeout, interruption) interrupts in-flight
  *   downloads and starts no new one.
  *
- * Rows are emitted as one Effect `Chunk` per result chunk, decoded only when the chunk is emitted,
- * so the buffered data stays the compact raw rows and per-row stream overhead stays low.
+ * Rows are emitted in Effect `Chunk`s of up to `EMIT_ROWS` rows (a result chunk is cut into slices),
+ * decoded only when pulled, so the buffered data stays the compact raw rows and per-row stream
+ * overhead stays low.
  */
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -28,7 +29,7 @@ import type { NetworkError } from "../errors/Connection.js"
 import { RowDecodeError } from "../errors/Query.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import type { ChunkInfo } from "../protocol/wire/query.js"
-import { decodeChunkBody, type RawRows } from "./chunkBody.js"
+import { decodeChunkBody, type Inflate, type RawRows } from "./chunkBody.js"
 import * as ChunkUrls from "./chunkUrls.js"
 import * as Metrics from "./metrics.js"
 
@@ -57,11 +58,23 @@ export interface Options<Row> {
   readonly maxBufferedBytes?: number | undefined
   /** URL refreshes allowed per stream (default 3, like the official drivers). */
   readonly maxRefreshes?: number | undefined
+  /**
+   * Gunzip for gzip'ed bodies (recognised by their magic bytes). Default: the portable
+   * `DecompressionStream`; a Node layer may pass node:zlib's `gunzip`, which measured ~1.7× faster.
+   */
+  readonly inflate?: Inflate | undefined
 }
 
 export const DEFAULT_PREFETCH = 4
 export const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024
 export const DEFAULT_MAX_REFRESHES = 3
+
+/**
+ * Most rows per emitted Effect `Chunk`. Large enough that per-row stream overhead vanishes, small
+ * enough for Effect's sinks: `Stream.runFold` recurses once per element of a chunk and overflows
+ * the stack on chunks of some ten thousand elements, and Snowflake chunks hold far more rows.
+ */
+export const EMIT_ROWS = 4096
 
 const isExpiredUrl = (error: SnowflakeError): error is NetworkError =>
   error._tag === "NetworkError" && error.httpStatus === 403
@@ -85,20 +98,31 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
   const budget = Math.max(1, Math.floor(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES))
   const maxRefreshes = Math.max(0, Math.floor(options.maxRefreshes ?? DEFAULT_MAX_REFRESHES))
 
-  const decodeAll = (rows: RawRows): Effect.Effect<Chunk.Chunk<Row>, RowDecodeError> =>
+  const decodeSlice = (
+    rows: RawRows,
+    start: number,
+    end: number
+  ): Effect.Effect<Chunk.Chunk<Row>, RowDecodeError> =>
     Effect.try({
       try: () => {
-        const out = new Array<Row>(rows.length)
-        for (let i = 0; i < rows.length; i++) out[i] = decode(rows[i]!)
+        const out = new Array<Row>(end - start)
+        for (let i = start; i < end; i++) out[i - start] = decode(rows[i]!)
         return Chunk.unsafeFromArray(out)
       },
       catch: asRowDecodeError
     })
 
+  // Slices are decoded as they are pulled, so `take(10)` decodes one slice, not a whole chunk.
+  const emitRows = (rows: RawRows): Stream.Stream<Row, RowDecodeError> =>
+    Stream.range(0, Math.ceil(rows.length / EMIT_ROWS) - 1).pipe(
+      Stream.mapEffect((slice) =>
+        decodeSlice(rows, slice * EMIT_ROWS, Math.min(rows.length, (slice + 1) * EMIT_ROWS))
+      ),
+      Stream.flattenChunks
+    )
+
   const inline: Stream.Stream<Row, SnowflakeError> =
-    source.inline.length === 0
-      ? Stream.empty
-      : Stream.flattenChunks(Stream.fromEffect(decodeAll(source.inline)))
+    source.inline.length === 0 ? Stream.empty : emitRows(source.inline)
 
   if (source.chunks.length === 0) return inline
 
@@ -144,7 +168,7 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
               Metric.incrementBy(Metrics.chunkBytesFetched, body.length)
             )
           ),
-          Effect.flatMap((body) => decodeChunkBody(body, { rowCount, index })),
+          Effect.flatMap((body) => decodeChunkBody(body, { rowCount, index }, options.inflate)),
           Effect.withSpan("snowflake.chunk.fetch", { attributes: { index, rowCount } }),
           Effect.map((rows) => ({ rows, bytes }))
         )
@@ -157,12 +181,7 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
         // The chunk's bytes go back when the consumer pulls past its rows, not when they are emitted.
         // A step of the stream rather than a finalizer: an inner stream's finalizer would only run
         // once the next chunk had arrived, which is exactly what a full budget prevents.
-        Stream.flatMap(({ rows, bytes }) =>
-          Stream.concat(
-            Stream.flattenChunks(Stream.fromEffect(decodeAll(rows))),
-            Stream.execute(release(bytes))
-          )
-        ),
+        Stream.flatMap(({ rows, bytes }) => Stream.concat(emitRows(rows), Stream.execute(release(bytes)))),
         Stream.ensuring(Effect.suspend(() => track(-held)))
       )
     })

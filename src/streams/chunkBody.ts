@@ -125,8 +125,19 @@ export const parseChunkText = (
 export const chunkText = (bytes: Uint8Array): string => utf8.decode(bytes)
 
 /** From the bytes a chunk URL answered to the checked raw rows: gunzip if needed, decode, parse. */
+/** Inflates a gzip body; the default is the portable `DecompressionStream` (see `gunzipIfNeeded`). */
+export type Inflate = (gzipped: Uint8Array) => Effect.Effect<Uint8Array, ProtocolError>
+
+/**
+ * From the bytes a chunk URL answered to the checked raw rows: gunzip if needed, decode, parse.
+ * `inflate` replaces the portable gunzip, e.g. with node:zlib's thread-pool `gunzip` on Node.
+ */
 export const decodeChunkBody = (
   bytes: Uint8Array,
-  expected: ChunkExpectation
+  expected: ChunkExpectation,
+  inflate?: Inflate
 ): Effect.Effect<RawRows, ProtocolError> =>
-  Effect.flatMap(gunzipIfNeeded(bytes, expected), (plain) => parseChunkText(chunkText(plain), expected))
+  Effect.flatMap(
+    inflate !== undefined && isGzip(bytes) ? inflate(bytes) : gunzipIfNeeded(bytes, expected),
+    (plain) => parseChunkText(chunkText(plain), expected)
+  )

@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Deferred from "effect/Deferred"
@@ -52,6 +53,24 @@ describe("ResultStream.make", () => {
     })
   )
 
+  it.effect(
+    "cuts big result chunks into stream chunks of at most EMIT_ROWS rows (Stream.runFold survives)",
+    () =>
+      Effect.gen(function* () {
+        const source = makeFakeSource({ chunks: 2, rowsPerChunk: 30_000, inlineRows: 5_000 })
+        const stream = ResultStream.make({ source, decode: rowNumber })
+        const sizes = yield* stream.pipe(
+          Stream.mapChunks((chunk) => Chunk.of(chunk.length)),
+          Stream.runCollect
+        )
+        const cut = (n: number) => [...Array(Math.floor(n / 4096)).fill(4096), n % 4096]
+        assert.deepStrictEqual(Chunk.toReadonlyArray(sizes), [...cut(5_000), ...cut(30_000), ...cut(30_000)])
+        // Effect's fold sink recurses per element of a chunk; 30k-row chunks would overflow the stack.
+        const sum = yield* Stream.runFold(stream, 0, (acc, n) => acc + n)
+        assert.strictEqual(sum, (65_000 * 64_999) / 2)
+      })
+  )
+
   it.effect("works with inline rows only and with nothing at all", () =>
     Effect.gen(function* () {
       const inlineOnly = makeFakeSource({ chunks: 0, rowsPerChunk: 0, inlineRows: 3 })
@@ -70,6 +89,24 @@ describe("ResultStream.make", () => {
       const source = makeFakeSource({ chunks: 5, rowsPerChunk: 100, gzip: true })
       const rows = yield* Stream.runCollect(ResultStream.make({ source, decode: rowNumber }))
       assert.deepStrictEqual(Chunk.toReadonlyArray(rows), range(500))
+    })
+  )
+
+  it.effect("uses the given inflate for gzip bodies, and only for them", () =>
+    Effect.gen(function* () {
+      let inflated = 0
+      const inflate = (bytes: Uint8Array) =>
+        Effect.sync(() => {
+          inflated++
+          return new Uint8Array(gunzipSync(bytes))
+        })
+      const zipped = makeFakeSource({ chunks: 3, rowsPerChunk: 10, gzip: true })
+      const rows = yield* Stream.runCollect(ResultStream.make({ source: zipped, decode: rowNumber, inflate }))
+      assert.deepStrictEqual(Chunk.toReadonlyArray(rows), range(30))
+      assert.strictEqual(inflated, 3)
+      const plain = makeFakeSource({ chunks: 3, rowsPerChunk: 10 })
+      yield* Stream.runDrain(ResultStream.make({ source: plain, decode: rowNumber, inflate }))
+      assert.strictEqual(inflated, 3)
     })
   )
 

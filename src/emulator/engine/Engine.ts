@@ -4,6 +4,7 @@
  * the engine owns SQL: transpiling Snowflake SQL to DuckDB, executing it, and encoding every
  * result cell the way Snowflake's JSON rowsets do (PROTOCOL.md §5.4–§5.7).
  */
+import type { DuckDBConnection } from "@duckdb/node-api"
 import type { Effect, Scope } from "effect"
 
 /** Lower-case rowtype type names, exactly as the v1 protocol spells them. */
@@ -75,6 +76,8 @@ export interface StatementResult {
   readonly context: SessionContext
   /** describeOnly: number of bind markers found in the statement. */
   readonly numberOfBinds?: number
+  /** PUT/GET: transfer instructions (PROTOCOL.md §9.2) sent as the response `data` instead of rows. */
+  readonly transfer?: (queryId: string) => Record<string, unknown>
 }
 
 /** A statement failure in Snowflake's terms: string code, SQLSTATE, message (PROTOCOL.md §8.1). */
@@ -87,6 +90,20 @@ export class EngineError {
     readonly details: { readonly line?: number; readonly pos?: number; readonly type?: string } = {}
   ) {}
 }
+
+export interface StatementHookEnv {
+  readonly connection: DuckDBConnection
+  readonly context: SessionContext
+}
+
+/**
+ * Statements answered beside the SQL engine's own dispatch (the emulator's stages: PUT, GET, LIST,
+ * REMOVE, COPY INTO, CREATE STAGE …). Offered every statement first; undefined means "not mine".
+ */
+export type StatementHook = (
+  sql: string,
+  env: StatementHookEnv
+) => Effect.Effect<StatementResult, EngineError> | undefined
 
 export interface ExecuteOptions {
   readonly bindings?: Bindings

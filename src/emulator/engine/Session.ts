@@ -34,6 +34,7 @@ import {
   type EngineSession,
   type ExecuteOptions,
   type SessionContext,
+  type StatementHook,
   type StatementResult
 } from "./Engine.js"
 import { columnEncoding, encodingQuery } from "./encode.js"
@@ -47,6 +48,7 @@ export interface SessionDeps {
   readonly catalog: Catalog
   readonly context: Ref.Ref<SessionContext>
   readonly sessionId: string
+  readonly hook?: StatementHook
 }
 
 const textColumn = (name: string): ColumnMeta => ({
@@ -507,10 +509,16 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       return statusResult("Statement executed successfully.", typeId, after)
     })
 
-  const execute = (
-    sql: string,
-    options: ExecuteOptions = {}
-  ): Effect.Effect<StatementResult, EngineError> => {
+  const execute = (sql: string, options: ExecuteOptions = {}): Effect.Effect<StatementResult, EngineError> => {
+    const hook = deps.hook
+    if (hook === undefined || options.describeOnly === true) return dispatch(sql, options)
+    return Effect.flatMap(
+      Ref.get(deps.context),
+      (context) => hook(sql, { connection, context }) ?? dispatch(sql, options)
+    )
+  }
+
+  const dispatch = (sql: string, options: ExecuteOptions): Effect.Effect<StatementResult, EngineError> => {
     const kind = classify(sql)
     const w = words(sql)
     switch (kind) {

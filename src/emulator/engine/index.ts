@@ -18,7 +18,13 @@ import {
   type Warehouse
 } from "./Catalog.js"
 import { runStatement } from "./duck.js"
-import { type Engine, EngineError, type EngineSession, type SessionContext } from "./Engine.js"
+import {
+  type Engine,
+  EngineError,
+  type EngineSession,
+  type SessionContext,
+  type StatementHook
+} from "./Engine.js"
 import { quoteIdent } from "./lexer.js"
 import { MACROS, TYPE_NAME_MACRO } from "./macros.js"
 import { makeSession } from "./Session.js"
@@ -32,7 +38,11 @@ const internalError = (what: string) => (e: { readonly message: string }) =>
 
 let sessionCounter = 0
 
-export const make = (options?: { readonly path?: string }): Effect.Effect<Engine, EngineError, Scope.Scope> =>
+export const make = (options?: {
+  readonly path?: string
+  /** Offered every statement before the engine's own dispatch (the emulator's stages). */
+  readonly hook?: StatementHook
+}): Effect.Effect<Engine, EngineError, Scope.Scope> =>
   Effect.gen(function* () {
     const path = options?.path
     const instance = yield* Effect.acquireRelease(
@@ -96,7 +106,8 @@ export const make = (options?: { readonly path?: string }): Effect.Effect<Engine
           connection,
           catalog,
           context,
-          sessionId: String(1000 + sessionCounter)
+          sessionId: String(1000 + sessionCounter),
+          ...(options?.hook !== undefined ? { hook: options.hook } : {})
         })
         // one statement at a time per connection, like a Snowflake session
         const lock = yield* Effect.makeSemaphore(1)

@@ -157,6 +157,8 @@ export const makeExecution = (
           })
           .pipe(Effect.mapError(fromEngine))
       }
+      // PUT/GET answer with transfer instructions, not rows (§9.2)
+      if (result.transfer !== undefined) return result.transfer(record.id)
       const rows = result.rows
       const chunked = rows.length > settings.chunkRows && !request.describeOnly
       const inlineRows = chunked ? rows.slice(0, settings.inlineRows) : rows
