@@ -124,7 +124,15 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
   const inline: Stream.Stream<Row, SnowflakeError> =
     source.inline.length === 0 ? Stream.empty : emitRows(source.inline)
 
-  if (source.chunks.length === 0) return inline
+  const span = Stream.withSpan("snowflake.result.stream", {
+    attributes: {
+      chunks: source.chunks.length,
+      inlineRows: source.inline.length,
+      prefetch,
+      maxBufferedBytes: budget
+    }
+  })
+  if (source.chunks.length === 0) return span(inline)
 
   const chunked = Stream.unwrap(
     Effect.gen(function* () {
@@ -187,5 +195,5 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
     })
   )
 
-  return Stream.concat(inline, chunked)
+  return span(Stream.concat(inline, chunked))
 }

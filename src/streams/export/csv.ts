@@ -86,4 +86,4 @@ export const csv = <Row, E, R>(
       pending.length > 0 ? Stream.make(encoder.encode(pending)) : Stream.empty
     )
     return Stream.concat(Stream.mapChunks(rows, encodeChunk), rest)
-  })
+  }).pipe(Stream.withSpan("snowflake.export.csv", { attributes: { columns: columns.length } }))

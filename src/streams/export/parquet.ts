@@ -27,16 +27,9 @@ export const PARQUET_PACKAGE = "hyparquet-writer"
 
 type Library = typeof import("hyparquet-writer")
 
-let library: Promise<Library> | undefined
-
 const loadLibrary: Effect.Effect<Library, ExportError> = Effect.tryPromise({
-  try: () => {
-    library ??= import("hyparquet-writer").catch((cause: unknown) => {
-      library = undefined
-      throw cause
-    })
-    return library
-  },
+  // The module system caches the import; a failed one is retried on the next export.
+  try: () => import("hyparquet-writer"),
   catch: (cause) =>
     new ExportError({
       message: `Export.parquet needs the optional package "${PARQUET_PACKAGE}": npm install ${PARQUET_PACKAGE}@^0.17.0`,
@@ -134,4 +127,4 @@ export const parquet = <Row, E, R>(
         return Stream.concat(Stream.mapChunksEffect(rows, encodeChunk), Stream.fromEffect(footer))
       })
     )
-  )
+  ).pipe(Stream.withSpan("snowflake.export.parquet", { attributes: { columns: columns.length } }))
