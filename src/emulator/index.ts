@@ -13,6 +13,8 @@ import type { Faults } from "./server/faults.js"
 import type { EmulatorOptions } from "./server/options.js"
 import type { QueryHistoryEntry } from "./server/queries.js"
 import { EmulatorStartError, makeServer } from "./server/server.js"
+import { makeStageHook } from "./stages/index.js"
+import { startStorage } from "./stages/start.js"
 
 export type { FaultKind, FaultRoute, FaultRule, Faults } from "./server/faults.js"
 export type { EmulatorOptions, EmulatorUser } from "./server/options.js"
@@ -27,6 +29,8 @@ export interface EmulatorHandle {
   readonly faults: Faults
   /** Every query run so far, with user, session, warehouse, tag, status, times and rows. */
   readonly history: () => ReadonlyArray<QueryHistoryEntry>
+  /** Where stage files live: "local" (LOCAL_FS), "gcs", "s3" or "azure". */
+  readonly storage: "local" | "s3" | "gcs" | "azure"
 }
 
 /** Starts an engine and the HTTP server on it; both stop when the scope closes. */
@@ -34,12 +38,25 @@ const start = (
   options: EmulatorOptions = {}
 ): Effect.Effect<EmulatorHandle, EmulatorStartError, Scope.Scope> =>
   Effect.gen(function* () {
-    const engine = yield* makeEngine(options.dbPath !== undefined ? { path: options.dbPath } : {}).pipe(
+    const kind = options.storage ?? "local"
+    const started = yield* startStorage(kind, { stageDir: options.stageDir }).pipe(
+      Effect.mapError(
+        (cause) =>
+          new EmulatorStartError({ message: `cannot start ${kind} storage: ${cause.message}`, cause })
+      )
+    )
+    const engine = yield* makeEngine({
+      ...(options.dbPath !== undefined ? { path: options.dbPath } : {}),
+      hook: makeStageHook(started.storage)
+    }).pipe(
       Effect.mapError(
         (cause) => new EmulatorStartError({ message: `cannot start the engine: ${cause.message}`, cause })
       )
     )
-    return yield* makeServer(engine, options)
+    const gcs = started.gcs
+    const server = yield* makeServer(engine, options, gcs === undefined ? {} : { storage: gcs.handle })
+    gcs?.setEndpoint(server.url)
+    return { ...server, storage: kind }
   }).pipe(Effect.withSpan("Emulator.start"))
 
 export class Emulator extends Context.Tag("effect-snowflake/Emulator")<Emulator, EmulatorHandle>() {

@@ -509,7 +509,10 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       return statusResult("Statement executed successfully.", typeId, after)
     })
 
-  const execute = (sql: string, options: ExecuteOptions = {}): Effect.Effect<StatementResult, EngineError> => {
+  const execute = (
+    sql: string,
+    options: ExecuteOptions = {}
+  ): Effect.Effect<StatementResult, EngineError> => {
     const hook = deps.hook
     if (hook === undefined || options.describeOnly === true) return dispatch(sql, options)
     return Effect.flatMap(

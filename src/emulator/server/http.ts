@@ -9,6 +9,8 @@ export interface EmulatorRequest {
   readonly headers: IncomingHttpHeaders
   /** Already gunzipped when the request said `Content-Encoding: gzip`. */
   readonly body: Buffer
+  /** The bytes as received (object-store uploads keep them exactly, whatever Content-Encoding says). */
+  readonly raw?: Buffer
 }
 
 export interface Reply {
@@ -17,11 +19,23 @@ export interface Reply {
   readonly body: Buffer
 }
 
-export const jsonReply = (value: unknown, status = 200): Reply => ({
-  status,
-  headers: { "content-type": "application/json" },
-  body: Buffer.from(JSON.stringify(value), "utf8")
-})
+/**
+ * Strings made by `rawNumber` (stages/transfer.ts) — `"\u0001raw-number:<digits>"` once
+ * stringified — go out as bare JSON numbers: Snowflake sends `smkId` above 2^53 that way (§9.2).
+ */
+const RAW_NUMBER_TEXT = /"\\u0001raw-number:(\d+)"/g
+
+export const jsonReply = (value: unknown, status = 200): Reply => {
+  const text = JSON.stringify(value)
+  return {
+    status,
+    headers: { "content-type": "application/json" },
+    body: Buffer.from(
+      text.includes("\\u0001raw-number:") ? text.replace(RAW_NUMBER_TEXT, "$1") : text,
+      "utf8"
+    )
+  }
+}
 
 export const envelopeReply = (envelope: Envelope, status = 200): Reply => jsonReply(envelope, status)
 

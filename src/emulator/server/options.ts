@@ -34,6 +34,14 @@ export interface EmulatorOptions {
   readonly masterValiditySeconds?: number
   /** How long a query-request or result GET is held before answering 333333. */
   readonly longPollSeconds?: number
+  /**
+   * Where stage files live (default "local"): a local directory (LOCAL_FS), "gcs" (an endpoint on
+   * the emulator's own HTTP server), "s3" (an s3rver the emulator starts, over TLS with a
+   * self-signed certificate) or "azure" (an azurite the emulator starts).
+   */
+  readonly storage?: "local" | "s3" | "gcs" | "azure"
+  /** LOCAL_FS stage directory (s3rver's and azurite's data too); a temporary one when absent. */
+  readonly stageDir?: string
 }
 
 export interface ResolvedOptions {

@@ -53,7 +53,8 @@ const readRequest = (req: IncomingMessage): Effect.Effect<EmulatorRequest> =>
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body
+      body,
+      raw
     }
   })
 
@@ -81,9 +82,17 @@ const statusReply = (kind: Extract<FaultKind, { _tag: "status" }>): Reply => {
     : { ...reply, headers: { ...reply.headers, "retry-after": String(kind.retryAfterSeconds) } }
 }
 
-const serveRequest = (ctx: ServerContext, req: IncomingMessage, res: ServerResponse) =>
+/** Extra HTTP surface beside the Snowflake routes: the stages' GCS endpoint. */
+export interface ServerExtras {
+  /** Answers a request (object storage), or undefined to let the Snowflake routes have it. */
+  readonly storage?: (request: EmulatorRequest) => Reply | undefined
+}
+
+const serveRequest = (ctx: ServerContext, extras: ServerExtras, req: IncomingMessage, res: ServerResponse) =>
   Effect.gen(function* () {
     const request = yield* readRequest(req)
+    const stored = extras.storage?.(request)
+    if (stored !== undefined) return yield* send(res, stored)
     const route = classify(request.method, request.path)
     const faultRoute = faultRouteOf(route)
     const fault = faultRoute === undefined ? undefined : yield* ctx.faults.take(faultRoute)
@@ -135,7 +144,8 @@ const close = (server: Server) =>
 /** Starts the emulator's HTTP server on `engine`; it stops when the scope closes. */
 export const makeServer = (
   engine: Engine,
-  options: EmulatorOptions = {}
+  options: EmulatorOptions = {},
+  extras: ServerExtras = {}
 ): Effect.Effect<RunningServer, EmulatorStartError, Scope.Scope> =>
   Effect.gen(function* () {
     const resolved = resolveOptions(options)
@@ -160,7 +170,7 @@ export const makeServer = (
     yield* Effect.addFinalizer(() => Effect.forEach(sessions.all(), sessions.close, { discard: true }))
     const runFork = yield* FiberSet.makeRuntime<never>()
     const server = createServer((req, res) => {
-      runFork(serveRequest(ctx, req, res))
+      runFork(serveRequest(ctx, extras, req, res))
     })
     server.keepAliveTimeout = 30_000
     const port = yield* Effect.acquireRelease(listen(server, resolved.host, resolved.port), () =>

@@ -59,7 +59,7 @@ export const makeGcsStorage = (options: { readonly token?: string } = {}): GcsSt
         for (const [name, value] of Object.entries(request.headers)) {
           if (name.startsWith(META) && typeof value === "string") metadata[name.slice(META.length)] = value
         }
-        store(key, { body: request.body, metadata })
+        store(key, { body: request.raw ?? request.body, metadata })
         return { status: 200, headers: { "content-type": "application/json" }, body: Buffer.from("{}") }
       }
       case "HEAD":
