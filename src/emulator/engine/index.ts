@@ -29,6 +29,7 @@ import { quoteIdent } from "./lexer.js"
 import { MACROS, TYPE_NAME_MACRO } from "./macros.js"
 import { makeSession } from "./Session.js"
 import { splitStatements } from "./splitStatements.js"
+import { warmUp } from "./transpile.js"
 
 export * from "./Engine.js"
 export { splitStatements } from "./splitStatements.js"
@@ -45,6 +46,7 @@ export const make = (options?: {
 }): Effect.Effect<Engine, EngineError, Scope.Scope> =>
   Effect.gen(function* () {
     const path = options?.path
+    yield* Effect.sync(warmUp)
     const instance = yield* Effect.acquireRelease(
       Effect.tryPromise({
         try: () => DuckDBInstance.create(path ?? ":memory:"),
