@@ -144,13 +144,22 @@ const get = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionCon
     const stage = yield* resolveStage(deps, source.value, ctx)
     const options = afterStage(tokens, 3)
     const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
+    // files are named relative to the directory of the GET path (`GET @s/in` → `people.csv.gz`)
+    const dir = stage.path.slice(0, stage.path.lastIndexOf("/") + 1)
+    const base =
+      stage.path !== "" && objects.some((o) => o.relative === stage.path)
+        ? dir
+        : stage.path.endsWith("/") || stage.path === ""
+          ? stage.path
+          : `${stage.path}/`
+    const from = objects.every((o) => o.relative.startsWith(base)) ? base : dir
     const result: HookResult = {
       ...rowsResult([], [], 0x4b00, ctx),
       transfer: downloadData(
-        objects.map((o) => o.relative),
+        objects.map((o) => o.relative.slice(from.length)),
         localPath(target.value),
         Number(textOption(options, "PARALLEL") ?? "10"),
-        deps.storage.stageInfo(stage.root),
+        deps.storage.stageInfo(stage.root + from),
         deps.storage.encrypted ? stage.masterKey : undefined
       )
     }
