@@ -1,0 +1,199 @@
+/**
+ * Loading data, exposed as `Snowflake.Ingestion`:
+ *
+ * - `copyInto(builder)` validates and runs a `CopyInto` statement and reads its per-file result
+ *   rows (PROTOCOL.md §10) into a `CopyResult`.
+ * - `bulkInsert(table, records, { format })` serializes records as a stream (CSV or NDJSON), PUTs
+ *   them to the table's stage `@%table`, runs COPY INTO with PURGE, and reports. Records that do
+ *   not load are never dropped silently: the per-file errors come back (file, line, character,
+ *   column), and a shortfall that the server did not explain fails with `DataError`.
+ */
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Sink from "effect/Sink"
+import * as Stream from "effect/Stream"
+import { DataError, type SnowflakeError, StageUploadError } from "../errors/index.js"
+import * as CopyInto from "../sql/CopyInto.js"
+import type * as CopyOptions from "../sql/CopyOptions.js"
+import * as FileFormat from "../sql/FileFormat.js"
+import { tableStage } from "../sql/stage.js"
+import { csv } from "../streams/export/csv.js"
+import { stringifyLossless } from "../streams/export/values.js"
+import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
+import { StageManager, type StageManagerService } from "./StageManager.js"
+
+/** One file's outcome (a row of COPY INTO's result). */
+export interface CopyFileResult {
+  readonly file: string
+  /** `LOADED`, `LOAD_FAILED`, `PARTIALLY_LOADED`, `LOAD_SKIPPED`. */
+  readonly status: string
+  readonly rowsParsed: number
+  readonly rowsLoaded: number
+  readonly errorsSeen: number
+  readonly firstError: string | undefined
+  readonly firstErrorLine: number | undefined
+  readonly firstErrorCharacter: number | undefined
+  readonly firstErrorColumnName: string | undefined
+}
+
+export interface CopyResult {
+  readonly filesProcessed: number
+  readonly rowsLoaded: number
+  readonly results: ReadonlyArray<CopyFileResult>
+}
+
+export interface BulkInsertOptions {
+  /** Serialization of the records (default `csv`). */
+  readonly format?: "csv" | "json" | undefined
+  /** Target columns (default: the keys of the first record). */
+  readonly columns?: ReadonlyArray<string> | undefined
+  /** Default ABORT_STATEMENT: one bad record fails the load. `CONTINUE` loads the rest and reports. */
+  readonly onError?: CopyOptions.OnError | undefined
+}
+
+export interface BulkInsertResult extends CopyResult {
+  readonly recordsSent: number
+  /** Records sent but not loaded (each file's errors are in `results`). */
+  readonly rejected: number
+}
+
+export type Records<E> =
+  | Iterable<Readonly<Record<string, unknown>>>
+  | Stream.Stream<Readonly<Record<string, unknown>>, E>
+
+export interface IngestionService {
+  readonly copyInto: (copy: CopyInto.CopyInto) => Effect.Effect<CopyResult, SnowflakeError>
+  readonly bulkInsert: <E = never>(
+    table: string,
+    records: Records<E>,
+    options?: BulkInsertOptions
+  ) => Effect.Effect<BulkInsertResult, SnowflakeError | E>
+}
+
+export class Ingestion extends Context.Tag("effect-snowflake/Ingestion")<Ingestion, IngestionService>() {}
+
+const field = (row: Readonly<Record<string, unknown>>, name: string): unknown => {
+  if (name in row) return row[name]
+  const key = Object.keys(row).find((k) => k.toLowerCase() === name)
+  return key === undefined ? undefined : row[key]
+}
+const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
+const optNum = (value: unknown) => (value === null || value === undefined ? undefined : Number(value))
+const optText = (value: unknown) => (value === null || value === undefined ? undefined : String(value))
+
+/** Reads COPY INTO's result rows; the single-`status` answer means nothing was there to load. */
+export const parseCopyResult = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): CopyResult => {
+  const results = rows
+    .filter((row) => field(row, "file") !== undefined)
+    .map(
+      (row): CopyFileResult => ({
+        file: String(field(row, "file")),
+        status: String(field(row, "status")),
+        rowsParsed: num(field(row, "rows_parsed")),
+        rowsLoaded: num(field(row, "rows_loaded")),
+        errorsSeen: num(field(row, "errors_seen")),
+        firstError: optText(field(row, "first_error")),
+        firstErrorLine: optNum(field(row, "first_error_line")),
+        firstErrorCharacter: optNum(field(row, "first_error_character")),
+        firstErrorColumnName: optText(field(row, "first_error_column_name"))
+      })
+    )
+  return {
+    filesProcessed: results.length,
+    rowsLoaded: results.reduce((sum, r) => sum + r.rowsLoaded, 0),
+    results
+  }
+}
+
+const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stream.Stream<A, E> =>
+  Stream.StreamTypeId in (value as object)
+
+export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService => {
+  const copyInto = (copy: CopyInto.CopyInto) =>
+    Effect.gen(function* () {
+      const sql = yield* Either.match(CopyInto.render(copy), { onLeft: Effect.fail, onRight: Effect.succeed })
+      const result = yield* engine.execute(sql)
+      return parseCopyResult(result.rows)
+    }).pipe(Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }))
+
+  const bulkInsert = <E = never>(table: string, records: Records<E>, options: BulkInsertOptions = {}) =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const format = options.format ?? "csv"
+        const source: Stream.Stream<Readonly<Record<string, unknown>>, E> = isStream(records)
+          ? records
+          : Stream.fromIterable(records)
+        // The first record names the columns unless they were given.
+        const [first, rest] = yield* Stream.peel(source, Sink.head())
+        if (Option.isNone(first)) {
+          return { filesProcessed: 0, rowsLoaded: 0, results: [], recordsSent: 0, rejected: 0 }
+        }
+        const columns = options.columns ?? Object.keys(first.value)
+        let sent = 0
+        const all = Stream.concat(Stream.make(first.value), rest).pipe(
+          Stream.map((record) => {
+            sent++
+            return record
+          })
+        )
+        const bytes =
+          format === "csv"
+            ? csv(all, columns, { header: false, lineEnd: "\n" })
+            : all.pipe(
+                Stream.map((record) =>
+                  stringifyLossless(Object.fromEntries(columns.map((c) => [c, record[c] ?? null])))
+                ),
+                Stream.map((line) => `${line}\n`),
+                Stream.encodeText
+              )
+        const name = `bulk_${globalThis.crypto.randomUUID()}.${format === "csv" ? "csv" : "json"}`
+        const stage = tableStage(table)
+        const uploaded = yield* stages.put({ stream: bytes, name }, stage, {
+          autoCompress: true,
+          overwrite: true
+        })
+        const target = uploaded[0]
+        if (target === undefined || target.status !== "UPLOADED") {
+          return yield* new StageUploadError({
+            message: `The records file was not uploaded (${target?.status ?? "no result"}: ${target?.message ?? ""})`
+          })
+        }
+        const fileFormat =
+          format === "csv" ? FileFormat.csv({ fieldOptionallyEnclosedBy: '"' }) : FileFormat.json({})
+        const copy = CopyInto.table(table).pipe(
+          CopyInto.from(stage),
+          format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),
+          CopyInto.fileFormat(fileFormat),
+          CopyInto.files([target.target]),
+          CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
+          CopyInto.purge(true)
+        )
+        const result = yield* copyInto(copy)
+        const rejected = sent - result.rowsLoaded
+        const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
+        if (rejected > 0 && explained === 0) {
+          return yield* new DataError({
+            message: `${rejected} of ${sent} records were not loaded into ${table} and COPY reported no error`
+          })
+        }
+        return { ...result, recordsSent: sent, rejected }
+      })
+    ).pipe(
+      Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
+        attributes: { table, format: options.format ?? "csv" }
+      })
+    )
+
+  return { copyInto, bulkInsert }
+}
+
+export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(
+  function* () {
+    return makeWith(yield* QueryEngine, yield* StageManager)
+  }
+)
+
+export const layer: Layer.Layer<Ingestion, never, QueryEngine | StageManager> = Layer.effect(Ingestion, make)
