@@ -1,7 +1,17 @@
 /**
- * `effect-snowflake emulator [--port N] [--db FILE] [--chunk-rows N] [--users FILE]`
+ * `effect-snowflake emulator [--port N] [--db FILE] [--chunk-rows N] [--users FILE]
+ *   [--storage local|s3|gcs|azure] [--stage-dir DIR]`
  *
  * Runs the emulator until interrupted and prints exactly one line, `listening on http://HOST:PORT`.
+ *
+ * `--storage` picks where stage files (PUT, GET, LIST, REMOVE, COPY INTO) live, so one command
+ * gives a local Snowflake with real object-store stages:
+ * - `local` (default): a directory (`--stage-dir`, else a temporary one) handed to the drivers as
+ *   LOCAL_FS — works when the client runs on the same machine;
+ * - `gcs`: a GCS-compatible endpoint on the emulator's own port, with client-side encryption;
+ * - `s3`: an s3rver the emulator starts on 127.0.0.1 over TLS with a self-signed certificate
+ *   (drivers always use https for S3; trust the certificate the emulator logs the path of);
+ * - `azure`: an azurite the emulator starts on 127.0.0.1 (telemetry off).
  *
  * `--users FILE` is a JSON array of users; with none, any user and password are accepted:
  * ```json
@@ -28,10 +38,12 @@ export interface EmulatorCommandOptions {
   readonly dbPath: string | undefined
   readonly chunkRows: number | undefined
   readonly usersFile: string | undefined
+  readonly storage: "local" | "s3" | "gcs" | "azure"
+  readonly stageDir: string | undefined
 }
 
 export const usage =
-  "usage: effect-snowflake emulator [--port N (default 8080, 0 = free)] [--db FILE] [--chunk-rows N] [--users FILE]"
+  "usage: effect-snowflake emulator [--port N (default 8080, 0 = free)] [--db FILE] [--chunk-rows N] [--users FILE] [--storage local|s3|gcs|azure (default local)] [--stage-dir DIR]"
 
 const integer = (flag: string, text: string | undefined): Either.Either<number, string> => {
   const n = Number(text)
@@ -48,6 +60,8 @@ export const parseEmulatorArgs = (
   let dbPath: string | undefined
   let chunkRows: number | undefined
   let usersFile: string | undefined
+  let storage: EmulatorCommandOptions["storage"] = "local"
+  let stageDir: string | undefined
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!
     const value = args[i + 1]
@@ -76,11 +90,22 @@ export const parseEmulatorArgs = (
         usersFile = value
         i++
         break
+      case "--storage":
+        if (value !== "local" && value !== "s3" && value !== "gcs" && value !== "azure")
+          return Either.left("--storage needs one of local, s3, gcs, azure")
+        storage = value
+        i++
+        break
+      case "--stage-dir":
+        if (value === undefined) return Either.left("--stage-dir needs a directory")
+        stageDir = value
+        i++
+        break
       default:
         return Either.left(`unknown argument ${flag}\n${usage}`)
     }
   }
-  return Either.right({ port, dbPath, chunkRows, usersFile })
+  return Either.right({ port, dbPath, chunkRows, usersFile, storage, stageDir })
 }
 
 const isUser = (u: unknown): u is EmulatorUser =>
@@ -113,6 +138,8 @@ export const runEmulator = (
       const emulatorOptions: EmulatorOptions = {
         port: options.port,
         users,
+        storage: options.storage,
+        ...(options.stageDir !== undefined ? { stageDir: options.stageDir } : {}),
         ...(options.dbPath !== undefined ? { dbPath: options.dbPath } : {}),
         ...(options.chunkRows !== undefined ? { chunkRows: options.chunkRows } : {})
       }
