@@ -5,6 +5,8 @@
  *   undici, the Node FileSystem for key files).
  * - `layerWithoutNode(options)` / `layerConfigWithoutNode(overrides?)`: the same, needing an
  *   `HttpClient` and a `FileSystem` from the caller (other runtimes, tests).
+ * - `layerSimulated({ mode, cassette })`: the same client recording to or replaying from a
+ *   cassette (docs/simulation.md); `layerConfig` switches to it with SNOWFLAKE_SIMULATION_MODE.
  *
  * Closing the layer's scope logs every pooled session out.
  */
@@ -12,6 +14,7 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
@@ -21,6 +24,7 @@ import * as SnowflakeConfig from "../services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../services/SnowflakeOptions.js"
 import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
+import * as Simulation from "../simulation/layer.js"
 
 export type { Column } from "../protocol/decode/index.js"
 export type {
@@ -48,16 +52,51 @@ export type {
 export const Client = QueryEngine.QueryEngine
 export type Client = QueryEngine.QueryEngineService
 
-/** Everything below the client, given its configuration layer. */
-const fromConfig = <E, R>(
+/** The statement layer over the live service, and the configuration it was built with. */
+const liveStatements = <E, R>(
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<QueryEngine.QueryEngine, E, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
+): Layer.Layer<
+  Statements.Statements | SnowflakeConfig.SnowflakeConfig,
+  E,
+  R | HttpClient.HttpClient | FileSystem.FileSystem
+> => {
   const transport = Transport.layer
   const auth = Authenticator.layer
   const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, auth)))
-  const statements = Statements.layer.pipe(Layer.provide(Layer.merge(pool, transport)))
-  return QueryEngine.layer.pipe(Layer.provide(statements), Layer.provide(config))
+  return Statements.layer.pipe(Layer.provide(Layer.merge(pool, transport)), Layer.provideMerge(config))
 }
+
+/** Everything below the client, given its configuration layer. */
+const fromConfig = <E, R>(
+  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
+): Layer.Layer<QueryEngine.QueryEngine, E, R | HttpClient.HttpClient | FileSystem.FileSystem> =>
+  QueryEngine.layer.pipe(Layer.provide(liveStatements(config)))
+
+/** Recording or replaying, given the configuration used when recording. */
+const simulated = <E, R>(
+  mode: "record" | "replay",
+  cassette: string,
+  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
+): Layer.Layer<
+  QueryEngine.QueryEngine,
+  E | SnowflakeError,
+  R | HttpClient.HttpClient | FileSystem.FileSystem
+> =>
+  mode === "replay"
+    ? Simulation.replayingClient(cassette)
+    : Simulation.recordingClient(cassette).pipe(Layer.provide(liveStatements(config)))
+
+/** `SNOWFLAKE_SIMULATION_MODE` decides between the live client and a simulated one. */
+const fromConfigOrSimulated = (
+  overrides: Partial<SnowflakeOptions> | undefined
+): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+  Layer.unwrapEffect(
+    Effect.map(SnowflakeConfig.loadSimulation, (settings) =>
+      settings.mode === "disabled"
+        ? fromConfig(SnowflakeConfig.layerConfig(overrides))
+        : simulated(settings.mode, settings.cassette, SnowflakeConfig.layerConfig(overrides))
+    )
+  )
 
 const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
 
@@ -71,7 +110,7 @@ export const layerWithoutNode = (
 export const layerConfigWithoutNode = (
   overrides?: Partial<SnowflakeOptions>
 ): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
-  fromConfig(SnowflakeConfig.layerConfig(overrides))
+  fromConfigOrSimulated(overrides)
 
 /** The client on Node, from explicit options. */
 export const layer = (options: SnowflakeOptions): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
@@ -80,8 +119,41 @@ export const layer = (options: SnowflakeOptions): Layer.Layer<QueryEngine.QueryE
 /**
  * The client on Node, with options read from `SNOWFLAKE_*` through the ConfigProvider (explicit
  * overrides win). A missing or malformed setting fails the layer with `InvalidConfig`.
+ *
+ * `SNOWFLAKE_SIMULATION_MODE=record|replay` with `SNOWFLAKE_SIMULATION_FILE=path` turns it into
+ * `layerSimulated` (replay needs no other setting); `disabled`, the default, runs live.
  */
 export const layerConfig = (
   overrides?: Partial<SnowflakeOptions>
 ): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
   layerConfigWithoutNode(overrides).pipe(Layer.provide(node))
+
+export interface SimulationOptions {
+  /** `record`: run live and write the cassette when the layer closes; `replay`: serve from it. */
+  readonly mode: "record" | "replay"
+  /** Path of the cassette (JSON). */
+  readonly cassette: string
+  /** Record only: the connection to record from; without it, `SNOWFLAKE_*` as in `layerConfig`. */
+  readonly connection?: SnowflakeOptions | undefined
+}
+
+/**
+ * The same `Snowflake.Client`, recording to or replaying from a cassette (docs/simulation.md).
+ * Replay needs no account, no network and no configuration.
+ */
+export const layerSimulatedWithoutNode = (
+  options: SimulationOptions
+): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+  simulated(
+    options.mode,
+    options.cassette,
+    options.connection === undefined
+      ? SnowflakeConfig.layerConfig()
+      : SnowflakeConfig.layer(options.connection)
+  )
+
+/** `layerSimulatedWithoutNode` with the Node HttpClient and FileSystem. */
+export const layerSimulated = (
+  options: SimulationOptions
+): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
+  layerSimulatedWithoutNode(options).pipe(Layer.provide(node))

@@ -297,3 +297,28 @@ export const layerConfig = (
   overrides?: Partial<SnowflakeOptions>
 ): Layer.Layer<SnowflakeConfig, InvalidConfig> =>
   Layer.effect(SnowflakeConfig, Effect.flatMap(loadOptions(overrides), resolve))
+
+/** `SNOWFLAKE_SIMULATION_MODE` / `SNOWFLAKE_SIMULATION_FILE`: run live, record a cassette, or replay one. */
+export type SimulationSettings =
+  | { readonly mode: "disabled" }
+  | { readonly mode: "record" | "replay"; readonly cassette: string }
+
+/** The simulation settings; `disabled` unless `SNOWFLAKE_SIMULATION_MODE` says otherwise. */
+export const loadSimulation: Effect.Effect<SimulationSettings, InvalidConfig> = Effect.all({
+  mode: Config.literal(
+    "disabled",
+    "record",
+    "replay"
+  )("SNOWFLAKE_SIMULATION_MODE").pipe(Config.withDefault("disabled" as const)),
+  cassette: optionalString("SNOWFLAKE_SIMULATION_FILE")
+}).pipe(
+  Effect.mapError(fromConfigError),
+  Effect.flatMap(({ cassette, mode }): Effect.Effect<SimulationSettings, InvalidConfig> => {
+    if (mode === "disabled") return Effect.succeed({ mode })
+    return cassette === undefined
+      ? Effect.fail(
+          invalid("SNOWFLAKE_SIMULATION_FILE", `is required when SNOWFLAKE_SIMULATION_MODE is ${mode}`)
+        )
+      : Effect.succeed({ mode, cassette })
+  })
+)

@@ -1,0 +1,6 @@
+/** Record / replay of Snowflake sessions (docs/simulation.md). */
+export * as Cassette from "./Cassette.js"
+export * as CassetteFile from "./CassetteFile.js"
+export * as Fingerprint from "./Fingerprint.js"
+export { recording, recordingClient, replaying, replayingClient } from "./layer.js"
+export { normalizeSql } from "./normalizeSql.js"
