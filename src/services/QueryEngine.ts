@@ -7,6 +7,8 @@
  * span and metrics per public call. Whether the statements run live or from a simulation cassette
  * is invisible here.
  */
+
+import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -167,7 +169,10 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     const query = toQuery(input)
     const opened = Effect.map(statements.stream(query), (raw): Stream.Stream<unknown, SnowflakeError> => {
       const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
-      return Stream.mapEffect(raw.rows, ResultSet.makeRowConverter(decoder, rowOptions(options)))
+      const convert = ResultSet.makeRowsConverter(decoder, rowOptions(options))
+      return Stream.mapChunksEffect(raw.rows, (rows) =>
+        Effect.map(convert(Chunk.toReadonlyArray(rows)), Chunk.unsafeFromArray)
+      )
     })
     return Stream.unwrapScoped(opened).pipe(
       Stream.withSpan("Snowflake.stream", { attributes: queryAttributes("stream", query.sql) })

@@ -22,7 +22,7 @@ import * as Ref from "effect/Ref"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import {
   fromServerFailure,
   ProtocolError,
@@ -327,7 +327,7 @@ export const makeWith = (
       const data = yield* onSession(query, (session, observe) =>
         withClientTimeout(run(session, body, observe), timeout)
       )
-      return yield* ResultSet.collect(transport, data)
+      return yield* ResultSet.collect(transport, data, freshChunksOnAnySession(data))
     })
 
   /** Final answer of a child statement or of any query by id. */
@@ -336,6 +336,20 @@ export const makeWith = (
       session.request({ method: "GET", path: resultPath(queryId), accept: "snowflake" }),
       (envelope) => untilDone(session, envelope, () => Effect.void)
     )
+
+  /** Fresh chunk URLs for an answer whose URLs expired (403): its result, fetched again by id. */
+  const freshChunks = (session: Session, data: QueryResponseData) =>
+    data.queryId ? Effect.map(resultById(session, data.queryId), (fresh) => fresh.chunks ?? []) : undefined
+
+  /** `freshChunks` for answers collected after their session went back to the pool. */
+  const freshChunksOnAnySession = (data: QueryResponseData) =>
+    data.queryId
+      ? Effect.scoped(
+          Effect.flatMap(pool.get, (session) =>
+            Effect.map(resultById(session, data.queryId!), (fresh) => fresh.chunks ?? [])
+          )
+        )
+      : undefined
 
   const executeMulti = (query: Query.Query) =>
     Effect.gen(function* () {
@@ -357,7 +371,9 @@ export const makeWith = (
           timeout
         )
       )
-      return yield* Effect.forEach(answers, (data) => ResultSet.collect(transport, data))
+      return yield* Effect.forEach(answers, (data) =>
+        ResultSet.collect(transport, data, freshChunksOnAnySession(data))
+      )
     })
 
   const stream = (query: Query.Query): Effect.Effect<RawStream, SnowflakeError, Scope.Scope> =>
@@ -366,21 +382,10 @@ export const makeWith = (
       const session = yield* pool.get
       const observe = yield* withQueryContext(session, query)
       const data = yield* withClientTimeout(run(session, body, observe), timeout)
-      const headers = ResultSet.chunkHeaders(data)
-      const chunks = Stream.fromIterable(data.chunks ?? []).pipe(
-        Stream.mapEffect(
-          (chunk) =>
-            Effect.flatMap(transport.fetchChunk(chunk.url, headers), (text) =>
-              ResultSet.parseChunk(text, chunk)
-            ),
-          { concurrency: 4 }
-        ),
-        Stream.flatMap((rows) => Stream.fromIterable(rows))
-      )
       return {
         queryId: data.queryId ?? "",
         rowtype: data.rowtype ?? [],
-        rows: Stream.concat(Stream.fromIterable(data.rowset ?? []), chunks)
+        rows: ResultSet.rawRows(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
       }
     })
 
@@ -464,7 +469,9 @@ export const makeWith = (
         return yield* resultById(session, queryId)
       })
     )
-    return Effect.flatMap(withClientTimeout(waited, timeout), (data) => ResultSet.collect(transport, data))
+    return Effect.flatMap(withClientTimeout(waited, timeout), (data) =>
+      ResultSet.collect(transport, data, freshChunksOnAnySession(data))
+    )
   }
 
   const cancel = (queryId: string) =>

@@ -75,11 +75,15 @@ export interface TransportService {
    * `success:false` fails with the matching typed error (`fromServerFailure`).
    */
   readonly call: (request: GsRequest) => Effect.Effect<Envelope, SnowflakeError>
-  /** Downloads one result chunk (absolute URL, no Authorization) and returns its text, gunzipped. */
+  /**
+   * Downloads one result chunk (absolute URL, no Authorization) and returns its bytes as served
+   * (usually gzip; `src/streams/chunkBody.ts` sniffs and decodes). Retries transient failures;
+   * a 403 (expired URL) fails at once so the caller can refresh the URL.
+   */
   readonly fetchChunk: (
     url: string,
     headers: Readonly<Record<string, string>>
-  ) => Effect.Effect<string, SnowflakeError>
+  ) => Effect.Effect<Uint8Array, SnowflakeError>
 }
 
 export class Transport extends Context.Tag("effect-snowflake/Transport")<Transport, TransportService>() {}
@@ -164,20 +168,6 @@ const interpret = (
     ? Effect.succeed(envelope)
     : Effect.fail(fromServerFailure(toServerFailure(envelope)))
 }
-
-const gunzipIfNeeded = (bytes: Uint8Array): Effect.Effect<Uint8Array, SnowflakeError> =>
-  bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
-    ? Effect.tryPromise({
-        // DecompressionStream is a web standard, so this works on every runtime, not only Node.
-        try: async () =>
-          new Uint8Array(
-            await new Response(
-              new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))
-            ).arrayBuffer()
-          ),
-        catch: (cause) => new ProtocolError({ message: "A result chunk is not valid gzip", cause })
-      })
-    : Effect.succeed(bytes)
 
 const redactAuthorization = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   Effect.locallyWith(effect, Headers.currentRedactedNames, (names) =>
@@ -280,8 +270,7 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
             message: "A result chunk download returned an XML error document"
           })
         }
-        const plain = yield* gunzipIfNeeded(body)
-        return new TextDecoder().decode(plain)
+        return body
       })
       return yield* Effect.retry(attempt, schedule)
     })
