@@ -141,7 +141,7 @@ const globToRegExp = (glob: string) =>
   )
 
 /** A local file to upload. */
-interface LocalFile {
+export interface LocalFile {
   readonly name: string
   readonly open: Stream.Stream<Uint8Array, StageUploadError>
   /** First bytes, for magic-number detection (empty for streams). */
@@ -162,81 +162,12 @@ const row = (
   message: partial.message
 })
 
-export const makeWith = (
-  pool: SessionPoolService,
-  engine: QueryEngineService,
-  storage: CloudStorageService,
-  fs: FileSystem.FileSystem
-): StageManagerService => {
-  /** Sends PUT/GET and decodes the transfer instruction it is answered with. */
-  const instruction = (sqlText: string) =>
-    pool.withSession((session) =>
-      Effect.gen(function* () {
-        const envelope = yield* session.request({
-          method: "POST",
-          path: "/queries/v1/query-request",
-          body: { sqlText, disableOfflineChunks: false },
-          accept: "json",
-          requestId: globalThis.crypto.randomUUID(),
-          retryMarkers: true
-        })
-        if (isInProgress(envelope.code)) {
-          return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
-        }
-        return yield* decodeInstruction(envelope.data).pipe(
-          Effect.mapError(
-            (cause) =>
-              new ProtocolError({ message: "Unexpected PUT/GET transfer instruction from Snowflake", cause })
-          )
-        )
-      })
-    )
-
+/**
+ * The per-file transfers, given the file system for spooling (exported for tests that drive them
+ * against a storage emulator directly).
+ */
+export const makeTransfers = (fs: FileSystem.FileSystem) => {
   const ioError = (what: string) => (cause: unknown) => new StageUploadError({ message: what, cause })
-
-  const localFile = (path: string): LocalFile => ({
-    name: nodePath.basename(path),
-    open: fs.stream(path).pipe(Stream.mapError(ioError(`Could not read ${path}`))),
-    head: Effect.scoped(
-      Effect.flatMap(fs.open(path), (file) =>
-        Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>
-          Option.getOrElse(bytes, () => new Uint8Array())
-        )
-      )
-    ).pipe(Effect.mapError(ioError(`Could not read ${path}`)))
-  })
-
-  /** Expands a glob in the file-name part; plain paths must exist. */
-  const expand = (path: string): Effect.Effect<ReadonlyArray<string>, StageUploadError> => {
-    const absolute = nodePath.resolve(path)
-    const base = nodePath.basename(absolute)
-    if (!/[*?]/.test(base)) {
-      return fs.exists(absolute).pipe(
-        Effect.mapError(ioError(`Could not read ${absolute}`)),
-        Effect.flatMap((exists) =>
-          exists
-            ? Effect.succeed([absolute])
-            : Effect.fail(new StageUploadError({ message: `File not found: ${absolute}` }))
-        )
-      )
-    }
-    const dir = nodePath.dirname(absolute)
-    const matcher = globToRegExp(base)
-    return fs.readDirectory(dir).pipe(
-      Effect.mapError(ioError(`Could not list ${dir}`)),
-      Effect.map((names) =>
-        names
-          .filter((n) => matcher.test(n))
-          .sort()
-          .map((n) => nodePath.join(dir, n))
-      ),
-      Effect.flatMap((files) =>
-        files.length > 0
-          ? Effect.succeed(files)
-          : Effect.fail(new StageUploadError({ message: `No file matches ${absolute}` }))
-      )
-    )
-  }
 
   /** Uploads one file per the instruction; the spool file lives in `tempDir`. */
   const uploadOne = (
@@ -292,6 +223,122 @@ export const makeWith = (
       yield* fs.remove(spool).pipe(Effect.ignore)
       return row(file.name, { ...base, sourceSize: source.size(), targetSize: size, status: "UPLOADED" })
     })
+
+  const downloadOne = (
+    adapter: StorageAdapter,
+    plan: TransferInstruction,
+    key: string,
+    index: number,
+    localDir: string
+  ): Effect.Effect<DownloadResult, StageUploadError> =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const name = nodePath.basename(key)
+        const { info, body } = yield* adapter.download(key)
+        const material = plan.stageInfo.locationType === "LOCAL_FS" ? undefined : materialFor(plan, index)
+        const envelope = info.metadata.encryption
+        if (material !== undefined && envelope === undefined) {
+          return yield* new StageUploadError({
+            message: `${key} carries no encryption metadata on an encrypted stage`
+          })
+        }
+        const decryptFailed = (cause: unknown) =>
+          new StageUploadError({ message: `Could not decrypt ${key}: wrong key or tampered object`, cause })
+        const plain =
+          material === undefined || envelope === undefined
+            ? body
+            : throughCipher(body, () => Encryption.decryptorFor(material, envelope), decryptFailed)
+        const measured = measure(plain)
+        const target = nodePath.join(localDir, name)
+        const partial = nodePath.join(localDir, `.${name}.${globalThis.crypto.randomUUID()}.partial`)
+        yield* Effect.addFinalizer(() => fs.remove(partial).pipe(Effect.ignore))
+        yield* writeFile(fs, partial, measured.stream)
+        const { size, digest } = measured.result()
+        if (info.metadata.digest !== undefined && info.metadata.digest !== digest) {
+          return yield* decryptFailed(new Error("sfc-digest mismatch"))
+        }
+        yield* fs.rename(partial, target).pipe(Effect.mapError(ioError(`Could not write ${target}`)))
+        return { file: name, size, status: "DOWNLOADED" as const, message: undefined }
+      })
+    )
+
+  return { uploadOne, downloadOne, ioError }
+}
+
+export const makeWith = (
+  pool: SessionPoolService,
+  engine: QueryEngineService,
+  storage: CloudStorageService,
+  fs: FileSystem.FileSystem
+): StageManagerService => {
+  const { uploadOne, downloadOne, ioError } = makeTransfers(fs)
+  /** Sends PUT/GET and decodes the transfer instruction it is answered with. */
+  const instruction = (sqlText: string) =>
+    pool.withSession((session) =>
+      Effect.gen(function* () {
+        const envelope = yield* session.request({
+          method: "POST",
+          path: "/queries/v1/query-request",
+          body: { sqlText, disableOfflineChunks: false },
+          accept: "json",
+          requestId: globalThis.crypto.randomUUID(),
+          retryMarkers: true
+        })
+        if (isInProgress(envelope.code)) {
+          return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
+        }
+        return yield* decodeInstruction(envelope.data).pipe(
+          Effect.mapError(
+            (cause) =>
+              new ProtocolError({ message: "Unexpected PUT/GET transfer instruction from Snowflake", cause })
+          )
+        )
+      })
+    )
+
+  const localFile = (path: string): LocalFile => ({
+    name: nodePath.basename(path),
+    open: fs.stream(path).pipe(Stream.mapError(ioError(`Could not read ${path}`))),
+    head: Effect.scoped(
+      Effect.flatMap(fs.open(path), (file) =>
+        Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>
+          Option.getOrElse(bytes, () => new Uint8Array())
+        )
+      )
+    ).pipe(Effect.mapError(ioError(`Could not read ${path}`)))
+  })
+
+  /** Expands a glob in the file-name part; plain paths must exist. */
+  const expand = (path: string): Effect.Effect<ReadonlyArray<string>, StageUploadError> => {
+    const absolute = nodePath.resolve(path)
+    const base = nodePath.basename(absolute)
+    if (!/[*?]/.test(base)) {
+      return fs.exists(absolute).pipe(
+        Effect.mapError(ioError(`Could not read ${absolute}`)),
+        Effect.flatMap((exists) =>
+          exists
+            ? Effect.succeed([absolute])
+            : Effect.fail(new StageUploadError({ message: `File not found: ${absolute}` }))
+        )
+      )
+    }
+    const dir = nodePath.dirname(absolute)
+    const matcher = globToRegExp(base)
+    return fs.readDirectory(dir).pipe(
+      Effect.mapError(ioError(`Could not list ${dir}`)),
+      Effect.map((names) =>
+        names
+          .filter((n) => matcher.test(n))
+          .sort()
+          .map((n) => nodePath.join(dir, n))
+      ),
+      Effect.flatMap((files) =>
+        files.length > 0
+          ? Effect.succeed(files)
+          : Effect.fail(new StageUploadError({ message: `No file matches ${absolute}` }))
+      )
+    )
+  }
 
   const guard = <A>(
     mode: "fail" | "report" | undefined,
@@ -368,44 +415,6 @@ export const makeWith = (
       )
       return results.flat()
     }).pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } }))
-
-  const downloadOne = (
-    adapter: StorageAdapter,
-    plan: TransferInstruction,
-    key: string,
-    index: number,
-    localDir: string
-  ): Effect.Effect<DownloadResult, StageUploadError> =>
-    Effect.scoped(
-      Effect.gen(function* () {
-        const name = nodePath.basename(key)
-        const { info, body } = yield* adapter.download(key)
-        const material = plan.stageInfo.locationType === "LOCAL_FS" ? undefined : materialFor(plan, index)
-        const envelope = info.metadata.encryption
-        if (material !== undefined && envelope === undefined) {
-          return yield* new StageUploadError({
-            message: `${key} carries no encryption metadata on an encrypted stage`
-          })
-        }
-        const decryptFailed = (cause: unknown) =>
-          new StageUploadError({ message: `Could not decrypt ${key}: wrong key or tampered object`, cause })
-        const plain =
-          material === undefined || envelope === undefined
-            ? body
-            : throughCipher(body, () => Encryption.decryptorFor(material, envelope), decryptFailed)
-        const measured = measure(plain)
-        const target = nodePath.join(localDir, name)
-        const partial = nodePath.join(localDir, `.${name}.${globalThis.crypto.randomUUID()}.partial`)
-        yield* Effect.addFinalizer(() => fs.remove(partial).pipe(Effect.ignore))
-        yield* writeFile(fs, partial, measured.stream)
-        const { size, digest } = measured.result()
-        if (info.metadata.digest !== undefined && info.metadata.digest !== digest) {
-          return yield* decryptFailed(new Error("sfc-digest mismatch"))
-        }
-        yield* fs.rename(partial, target).pipe(Effect.mapError(ioError(`Could not write ${target}`)))
-        return { file: name, size, status: "DOWNLOADED" as const, message: undefined }
-      })
-    )
 
   const get = (stagePath: string, localDir: string, options: GetOptions = {}) =>
     Effect.scoped(

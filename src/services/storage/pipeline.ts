@@ -37,14 +37,16 @@ export const throughCipher = (
   makeCipher: () => Cipher,
   onError: (cause: unknown) => StageUploadError
 ): Stream.Stream<Uint8Array, StageUploadError> =>
-  Stream.suspend(() => {
-    const cipher = makeCipher()
-    return source.pipe(
-      Stream.mapEffect((chunk) => Effect.try({ try: () => cipher.update(chunk), catch: onError })),
-      Stream.concat(Stream.fromEffect(Effect.try({ try: () => cipher.final(), catch: onError }))),
-      Stream.filter((chunk) => chunk.length > 0)
+  // Making the cipher can fail too (unwrapping a file key with the wrong master key).
+  Stream.unwrap(
+    Effect.map(Effect.try({ try: makeCipher, catch: onError }), (cipher) =>
+      source.pipe(
+        Stream.mapEffect((chunk) => Effect.try({ try: () => cipher.update(chunk), catch: onError })),
+        Stream.concat(Stream.fromEffect(Effect.try({ try: () => cipher.final(), catch: onError }))),
+        Stream.filter((chunk) => chunk.length > 0)
+      )
     )
-  })
+  )
 
 /** Byte count and digest of what flowed through, read after the stream ended. */
 export interface Measured {
