@@ -31,6 +31,8 @@ export interface EmulatorHandle {
   readonly history: () => ReadonlyArray<QueryHistoryEntry>
   /** Where stage files live: "local" (LOCAL_FS), "gcs", "s3" or "azure". */
   readonly storage: "local" | "s3" | "gcs" | "azure"
+  /** With storage "s3": the PEM of the certificate s3rver serves (self-signed), for clients to trust. */
+  readonly storageCertificate: string | undefined
 }
 
 /** Starts an engine and the HTTP server on it; both stop when the scope closes. */
@@ -56,7 +58,7 @@ const start = (
     const gcs = started.gcs
     const server = yield* makeServer(engine, options, gcs === undefined ? {} : { storage: gcs.handle })
     gcs?.setEndpoint(server.url)
-    return { ...server, storage: kind }
+    return { ...server, storage: kind, storageCertificate: started.certificate }
   }).pipe(Effect.withSpan("Emulator.start"))
 
 export class Emulator extends Context.Tag("effect-snowflake/Emulator")<Emulator, EmulatorHandle>() {

@@ -15,6 +15,8 @@ export interface StartedStorage {
   readonly storage: StageStorage
   /** Present for "gcs": the endpoint served by the emulator's own HTTP server. */
   readonly gcs: GcsStorage | undefined
+  /** PEM of the self-signed certificate of a TLS storage endpoint (s3), for clients to trust. */
+  readonly certificate?: string
 }
 
 /** A directory for stage data: the one given, or a temporary one removed with the scope. */
@@ -49,7 +51,8 @@ export const startStorage = (
       case "s3": {
         const dir = yield* stageDirectory(options.stageDir)
         const { startS3Storage } = yield* Effect.promise(() => import("./s3Storage.js"))
-        return { storage: yield* startS3Storage(dir), gcs: undefined }
+        const s3 = yield* startS3Storage(dir)
+        return { storage: s3, gcs: undefined, certificate: s3.certificate }
       }
       case "azure": {
         const dir = yield* stageDirectory(options.stageDir)
