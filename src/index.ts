@@ -8,4 +8,9 @@
 
 export * as SnowflakeError from "./errors/index.js"
 export * as Snowflake from "./layers/Snowflake.js"
+export * as CopyInto from "./sql/CopyInto.js"
+export * as CopyOptions from "./sql/CopyOptions.js"
+export * as FileFormat from "./sql/FileFormat.js"
 export * as Query from "./sql/Query.js"
+export * as Export from "./streams/export/index.js"
+export * as ResultStream from "./streams/ResultStream.js"

@@ -32,3 +32,13 @@ export class DataError extends Schema.TaggedError<DataError>()("DataError", erro
     return false
   }
 }
+
+/**
+ * An export could not be written: an optional package it needs is not installed (the message
+ * names it), or a value does not fit its column's export type.
+ */
+export class ExportError extends Schema.TaggedError<ExportError>()("ExportError", errorFields) {
+  get retryable(): boolean {
+    return false
+  }
+}

@@ -9,7 +9,7 @@ import {
   SessionClosed,
   TlsError
 } from "./Connection.js"
-import { CopyFailed, DataError, FileFormatError, StageUploadError } from "./Ingestion.js"
+import { CopyFailed, DataError, ExportError, FileFormatError, StageUploadError } from "./Ingestion.js"
 import {
   InvalidBinding,
   QueryCancelled,
@@ -50,7 +50,8 @@ export const SnowflakeError = Schema.Union(
   SimulationMismatch,
   SimulationNotRecorded,
   SimulationTypeError,
-  InvalidConfig
+  InvalidConfig,
+  ExportError
 )
 
 export type SnowflakeError = typeof SnowflakeError.Type

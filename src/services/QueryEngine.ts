@@ -49,6 +49,11 @@ export type ArrayRow = ReadonlyArray<unknown>
 export interface AwaitOptions extends ExecuteOptions {
   /** Gives up with QueryTimeout after this long (the query keeps running on the server). */
   readonly timeout?: Duration.DurationInput | undefined
+  /**
+   * Cancel the query on the server when this wait is interrupted or times out. By default an
+   * abandoned wait leaves the query running: it was submitted to run on its own.
+   */
+  readonly cancelOnInterrupt?: boolean | undefined
 }
 
 type Execute = {
@@ -197,7 +202,14 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     const queryId = typeof queryIdOrHandle === "string" ? queryIdOrHandle : queryIdOrHandle.queryId
     yield* Effect.annotateCurrentSpan(queryAttributes("awaitResult"))
     const timeout = options?.timeout === undefined ? undefined : Duration.decode(options.timeout)
-    const raw = yield* statements.awaitResult(queryId, timeout)
+    const waited = statements.awaitResult(queryId, timeout)
+    const cancelQuery = Effect.ignore(statements.cancel(queryId))
+    const raw = yield* options?.cancelOnInterrupt
+      ? waited.pipe(
+          Effect.onInterrupt(() => cancelQuery),
+          Effect.tapErrorTag("QueryTimeout", () => cancelQuery)
+        )
+      : waited
     return yield* ResultSet.decode(raw, rowOptions(options))
   })
 

@@ -48,6 +48,7 @@ import {
 } from "../protocol/wire/query.js"
 import { quoteIdentifier } from "../sql/identifier.js"
 import type * as Query from "../sql/Query.js"
+import * as PollSchedule from "./PollSchedule.js"
 import * as ResultSet from "./ResultSet.js"
 import type { Session, SessionContext } from "./Session.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
@@ -438,16 +439,12 @@ export const makeWith = (
 
   const status = (queryId: string) => pool.withSession((session) => statusOn(session, queryId))
 
-  const pollSchedule = Schedule.exponential(Duration.millis(100), 1.5).pipe(
-    Schedule.union(Schedule.spaced(Duration.seconds(2)))
-  )
-
   const awaitResult = (queryId: string, timeout: Duration.Duration | undefined) => {
     const waited = pool.withSession((session) =>
       Effect.gen(function* () {
         const final = yield* statusOn(session, queryId).pipe(
           Effect.repeat({
-            schedule: Schedule.passthrough(pollSchedule) as Schedule.Schedule<
+            schedule: Schedule.passthrough(PollSchedule.statusPolling) as Schedule.Schedule<
               QueryStatusInfo,
               QueryStatusInfo
             >,

@@ -39,6 +39,21 @@ describe("execution against the emulator", () => {
     })
   )
 
+  it.scopedLive("an abandoned awaitResult leaves the query running unless asked to cancel it", () =>
+    Effect.gen(function* () {
+      const { emulator, sf } = yield* withClient()
+      const handle = yield* sf.submit(slowQuery)
+      const timedOut = yield* Effect.flip(sf.awaitResult(handle, { timeout: "1 second" }))
+      assert.strictEqual(timedOut._tag, "QueryTimeout")
+      assert.strictEqual((yield* sf.status(handle.queryId)).status, "RUNNING")
+      const cancelled = yield* Effect.flip(
+        sf.awaitResult(handle, { timeout: "1 second", cancelOnInterrupt: true })
+      )
+      assert.strictEqual(cancelled._tag, "QueryTimeout")
+      yield* awaitStatus(emulator, slowQuery, "ABORTED")
+    })
+  )
+
   it.scopedLive("a query tag reaches the server's query history", () =>
     Effect.gen(function* () {
       const { emulator, sf } = yield* withClient()

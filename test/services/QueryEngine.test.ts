@@ -111,7 +111,7 @@ describe("QueryEngine (wire level)", () => {
       })
       const sf = yield* clientFor(server.url)
       const error = yield* Effect.flip(
-        sf.execute(Query.make("SELECT slow()").pipe(Query.timeout("300 millis")))
+        sf.execute(Query.make("SELECT slow()").pipe(Query.timeout("2 seconds")))
       )
       assert.strictEqual(error._tag, "QueryTimeout")
       const abort = server.requests.find((r) => r.path === `/queries/${QUERY_ID}/abort-request`)
