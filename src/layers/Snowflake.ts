@@ -18,10 +18,13 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
+import * as CloudStorage from "../services/CloudStorage.js"
+import * as IngestionService from "../services/Ingestion.js"
 import * as QueryEngine from "../services/QueryEngine.js"
 import * as SessionPool from "../services/SessionPool.js"
 import * as SnowflakeConfig from "../services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../services/SnowflakeOptions.js"
+import * as StageManager from "../services/StageManager.js"
 import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
@@ -52,44 +55,73 @@ export type {
 export const Client = QueryEngine.QueryEngine
 export type Client = QueryEngine.QueryEngineService
 
+/** PUT / GET / LIST / REMOVE: `const stages = yield* Snowflake.Stages`. */
+export const Stages = StageManager.StageManager
+export type Stages = StageManager.StageManagerService
+
+/** COPY INTO and bulk inserts: `const ingestion = yield* Snowflake.Ingestion`. */
+export const Ingestion = IngestionService.Ingestion
+export type Ingestion = IngestionService.IngestionService
+
+/** What every layer below provides. */
+export type Services = QueryEngine.QueryEngine | StageManager.StageManager | IngestionService.Ingestion
+
+/** Stages and Ingestion beside a client; `stages` decides where PUT/GET sessions come from. */
+const withIngestion = <E, R, E2, R2>(
+  engine: Layer.Layer<QueryEngine.QueryEngine, E, R>,
+  stages: Layer.Layer<StageManager.StageManager, E2, R2 | QueryEngine.QueryEngine>
+): Layer.Layer<Services, E | E2, Exclude<R2, QueryEngine.QueryEngine> | R> => {
+  const stagesLive = stages.pipe(Layer.provide(engine))
+  const ingestion = IngestionService.layer.pipe(Layer.provide(Layer.merge(engine, stagesLive)))
+  return Layer.mergeAll(engine, stagesLive, ingestion)
+}
+
+/** StageManager over a live session pool and the object stores. */
+const liveStages = <E, R>(live: Layer.Layer<SessionPool.SessionPool, E, R>) =>
+  StageManager.layer.pipe(Layer.provide(Layer.merge(live, CloudStorage.layer)))
+
 /** The statement layer over the live service, and the configuration it was built with. */
 const liveStatements = <E, R>(
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
 ): Layer.Layer<
-  Statements.Statements | SnowflakeConfig.SnowflakeConfig,
+  Statements.Statements | SnowflakeConfig.SnowflakeConfig | SessionPool.SessionPool,
   E,
   R | HttpClient.HttpClient | FileSystem.FileSystem
 > => {
   const transport = Transport.layer
   const auth = Authenticator.layer
   const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, auth)))
-  return Statements.layer.pipe(Layer.provide(Layer.merge(pool, transport)), Layer.provideMerge(config))
+  return Statements.layer.pipe(Layer.provideMerge(Layer.merge(pool, transport)), Layer.provideMerge(config))
 }
 
 /** Everything below the client, given its configuration layer. */
 const fromConfig = <E, R>(
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<QueryEngine.QueryEngine, E, R | HttpClient.HttpClient | FileSystem.FileSystem> =>
-  QueryEngine.layer.pipe(Layer.provide(liveStatements(config)))
+): Layer.Layer<Services, E, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
+  const live = liveStatements(config)
+  return withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
+}
 
 /** Recording or replaying, given the configuration used when recording. */
 const simulated = <E, R>(
   mode: "record" | "replay",
   cassette: string,
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<
-  QueryEngine.QueryEngine,
-  E | SnowflakeError,
-  R | HttpClient.HttpClient | FileSystem.FileSystem
-> =>
-  mode === "replay"
-    ? Simulation.replayingClient(cassette)
-    : Simulation.recordingClient(cassette).pipe(Layer.provide(liveStatements(config)))
+): Layer.Layer<Services, E | SnowflakeError, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
+  if (mode === "replay") {
+    return withIngestion(
+      Simulation.replayingClient(cassette),
+      StageManager.layerUnavailable("a replayed simulation has no Snowflake sessions")
+    )
+  }
+  const live = liveStatements(config)
+  return withIngestion(Simulation.recordingClient(cassette).pipe(Layer.provide(live)), liveStages(live))
+}
 
 /** `SNOWFLAKE_SIMULATION_MODE` decides between the live client and a simulated one. */
 const fromConfigOrSimulated = (
   overrides: Partial<SnowflakeOptions> | undefined
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   Layer.unwrapEffect(
     Effect.map(SnowflakeConfig.loadSimulation, (settings) =>
       settings.mode === "disabled"
@@ -103,17 +135,17 @@ const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
 /** The client for other runtimes: provide an `HttpClient` and a `FileSystem`. */
 export const layerWithoutNode = (
   options: SnowflakeOptions
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   fromConfig(SnowflakeConfig.layer(options))
 
 /** `layerConfig` for other runtimes. */
 export const layerConfigWithoutNode = (
   overrides?: Partial<SnowflakeOptions>
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   fromConfigOrSimulated(overrides)
 
 /** The client on Node, from explicit options. */
-export const layer = (options: SnowflakeOptions): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
+export const layer = (options: SnowflakeOptions): Layer.Layer<Services, SnowflakeError> =>
   layerWithoutNode(options).pipe(Layer.provide(node))
 
 /**
@@ -123,9 +155,7 @@ export const layer = (options: SnowflakeOptions): Layer.Layer<QueryEngine.QueryE
  * `SNOWFLAKE_SIMULATION_MODE=record|replay` with `SNOWFLAKE_SIMULATION_FILE=path` turns it into
  * `layerSimulated` (replay needs no other setting); `disabled`, the default, runs live.
  */
-export const layerConfig = (
-  overrides?: Partial<SnowflakeOptions>
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
+export const layerConfig = (overrides?: Partial<SnowflakeOptions>): Layer.Layer<Services, SnowflakeError> =>
   layerConfigWithoutNode(overrides).pipe(Layer.provide(node))
 
 export interface SimulationOptions {
@@ -143,7 +173,7 @@ export interface SimulationOptions {
  */
 export const layerSimulatedWithoutNode = (
   options: SimulationOptions
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
+): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   simulated(
     options.mode,
     options.cassette,
@@ -153,7 +183,5 @@ export const layerSimulatedWithoutNode = (
   )
 
 /** `layerSimulatedWithoutNode` with the Node HttpClient and FileSystem. */
-export const layerSimulated = (
-  options: SimulationOptions
-): Layer.Layer<QueryEngine.QueryEngine, SnowflakeError> =>
+export const layerSimulated = (options: SimulationOptions): Layer.Layer<Services, SnowflakeError> =>
   layerSimulatedWithoutNode(options).pipe(Layer.provide(node))

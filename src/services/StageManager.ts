@@ -500,3 +500,9 @@ export const layer: Layer.Layer<
   never,
   SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
 > = Layer.effect(StageManager, make)
+
+/** Stages for a client without live sessions (a replayed simulation): every call fails, typed. */
+export const layerUnavailable = (reason: string): Layer.Layer<StageManager> => {
+  const fail = () => Effect.fail(new StageUploadError({ message: `Stages are not available: ${reason}` }))
+  return Layer.succeed(StageManager, { put: fail, get: fail, list: fail, remove: fail })
+}

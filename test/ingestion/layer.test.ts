@@ -1,0 +1,46 @@
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
+import { Emulator } from "../../src/emulator/index.js"
+import { CopyInto, FileFormat, Snowflake } from "../../src/index.js"
+import { clientOptions, emulatorOptions } from "../integration/support.js"
+
+describe("Snowflake.layer provides Stages and Ingestion", () => {
+  it.scopedLive(
+    "PUT a stream, COPY INTO through the public API",
+    () =>
+      Effect.gen(function* () {
+        const emulator = yield* Emulator.start({ ...emulatorOptions, storage: "gcs" })
+        const context = yield* Layer.build(Snowflake.layer(clientOptions(emulator.url)))
+        const program = Effect.gen(function* () {
+          const sf = yield* Snowflake.Client
+          const stages = yield* Snowflake.Stages
+          const ingestion = yield* Snowflake.Ingestion
+          yield* sf.execute("CREATE TABLE events (id NUMBER, kind VARCHAR)")
+          yield* sf.execute("CREATE STAGE landing")
+          const body = Stream.make("1,open\n2,close\n3,open\n").pipe(Stream.encodeText)
+          const put = yield* stages.put({ stream: body, name: "events.csv" }, "@landing/day1")
+          assert.deepStrictEqual([put[0]!.status, put[0]!.target], ["UPLOADED", "events.csv.gz"])
+          const copy = yield* ingestion.copyInto(
+            CopyInto.table("events").pipe(
+              CopyInto.from("@landing/day1"),
+              CopyInto.fileFormat(FileFormat.csv())
+            )
+          )
+          assert.strictEqual(copy.rowsLoaded, 3)
+          const again = yield* ingestion.copyInto(
+            CopyInto.table("events").pipe(
+              CopyInto.from("@landing/day1"),
+              CopyInto.fileFormat(FileFormat.csv())
+            )
+          )
+          assert.strictEqual(again.rowsLoaded, 0)
+          const n = yield* sf.execute("SELECT COUNT(*) AS n FROM events WHERE kind = 'open'")
+          assert.strictEqual(Number(n.rows[0]!.N), 2)
+        })
+        yield* Effect.provide(program, context)
+      }),
+    60_000
+  )
+})
