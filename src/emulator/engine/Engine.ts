@@ -6,6 +6,9 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import type { Effect, Scope } from "effect"
+import type { JsonRows } from "./jsonRows.js"
+
+export type { JsonRows } from "./jsonRows.js"
 
 /** Lower-case rowtype type names, exactly as the v1 protocol spells them. */
 export type RowType =
@@ -67,8 +70,17 @@ export interface SessionContext {
 /** The result of one statement, cells already encoded as Snowflake JSON rowset text. */
 export interface StatementResult {
   readonly columns: ReadonlyArray<ColumnMeta>
-  /** Every cell a string or null (PROTOCOL.md §1.3, §5.5). */
+  /**
+   * Every cell a string or null (PROTOCOL.md §1.3, §5.5). When `rowsJson` is present this may be
+   * computed lazily from it on first access: big results should be read through `rowsJson`.
+   */
   readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
+  /**
+   * Optional fast path for big results: every row already as JSON array text (`["1","a",null]`),
+   * packed in one buffer (jsonRows.ts), equal to `rows` once parsed. The server cuts chunk bodies
+   * out of it as they are, instead of stringifying a million small arrays.
+   */
+  readonly rowsJson?: JsonRows
   /** PROTOCOL.md §5.6 (4096 SELECT, 12544 INSERT, 24576 DDL, …). */
   readonly statementTypeId: number
   readonly stats?: DmlStats
@@ -79,6 +91,9 @@ export interface StatementResult {
   /** PUT/GET: transfer instructions (PROTOCOL.md §9.2) sent as the response `data` instead of rows. */
   readonly transfer?: (queryId: string) => Record<string, unknown>
 }
+
+/** How many rows a result has, without materialising `rows` from `rowsJson`. */
+export const rowCount = (result: StatementResult): number => result.rowsJson?.count ?? result.rows.length
 
 /** A statement failure in Snowflake's terms: string code, SQLSTATE, message (PROTOCOL.md §8.1). */
 export class EngineError {

@@ -27,20 +27,22 @@ import {
   type Words,
   words
 } from "./commands.js"
-import { type DuckFailure, describe, readEncodedRows, runStatement } from "./duck.js"
+import { type DuckFailure, describe, readJsonRows, runStatement } from "./duck.js"
 import {
   type ColumnMeta,
   EngineError,
   type EngineSession,
   type ExecuteOptions,
+  rowCount,
   type SessionContext,
   type StatementHook,
   type StatementResult
 } from "./Engine.js"
 import { columnEncoding, encodingQuery } from "./encode.js"
 import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
+import { packRows } from "./jsonRows.js"
 import { quoteIdent } from "./lexer.js"
-import { dmlResult, statusResult } from "./results.js"
+import { dmlResult, jsonRowsResult, statusResult } from "./results.js"
 import { toDuckDb } from "./transpile.js"
 
 export interface SessionDeps {
@@ -92,13 +94,13 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         table: "",
         ...(encodings[i] as (typeof encodings)[number]).meta
       }))
-      const rows = describeOnly
-        ? []
-        : yield* readEncodedRows(connection, encodingQuery(duckSql, encodings)).pipe(
+      const rowsJson = describeOnly
+        ? packRows([])
+        : yield* readJsonRows(connection, encodingQuery(duckSql, encodings)).pipe(
             Effect.catchAll(duckError(original))
           )
       const context = yield* Ref.get(deps.context)
-      return { columns, rows, statementTypeId: typeId, context } satisfies StatementResult
+      return jsonRowsResult(columns, rowsJson, typeId, context)
     })
 
   const setContext = (patch: Partial<SessionContext>) => Ref.update(deps.context, (c) => ({ ...c, ...patch }))
@@ -462,7 +464,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         options.describeOnly === true,
         STATEMENT_TYPE_ID.describe
       )
-      if (result.rows.length === 0 && options.describeOnly !== true) {
+      if (rowCount(result) === 0 && options.describeOnly !== true) {
         return yield* Effect.fail(objectMissing(`${database}.${schema}.${table}`))
       }
       return result

@@ -1,5 +1,6 @@
 /** Builders for the results the engine makes itself (status lines, DML counts, SHOW rows). */
 import type { ColumnMeta, DmlStats, SessionContext, StatementResult } from "./Engine.js"
+import { type JsonRows, parseRows } from "./jsonRows.js"
 
 const column = (name: string, type: "text" | "fixed"): ColumnMeta => ({
   name,
@@ -71,5 +72,28 @@ export const dmlResult = (
         stats: { ...NO_DML, numRowsInserted: count },
         context
       }
+  }
+}
+
+/**
+ * A query result carried as packed JSON rows (encode.ts, jsonRows.ts); `rows` is parsed only if
+ * someone asks (tests, small inline paths), once.
+ */
+export const jsonRowsResult = (
+  columns: ReadonlyArray<ColumnMeta>,
+  rowsJson: JsonRows,
+  statementTypeId: number,
+  context: SessionContext
+): StatementResult => {
+  let rows: ReadonlyArray<ReadonlyArray<string | null>> | undefined
+  return {
+    columns,
+    rowsJson,
+    statementTypeId,
+    context,
+    get rows() {
+      rows ??= parseRows(rowsJson, 0, rowsJson.count)
+      return rows
+    }
   }
 }

@@ -5,7 +5,14 @@
  * scope, so abort (fiber interrupt) and logout stop the DuckDB statement.
  */
 import { Cause, Clock, Deferred, Effect, Exit, Fiber, Option } from "effect"
-import type { Bindings, Engine, EngineError, StatementResult } from "../engine/Engine.js"
+import {
+  type Bindings,
+  type Engine,
+  type EngineError,
+  rowCount,
+  type StatementResult
+} from "../engine/Engine.js"
+import { packRows, parseRows } from "../engine/jsonRows.js"
 import type { Chunks } from "./chunks.js"
 import { type Envelope, ok, type SqlFailure, sqlFail } from "./envelope.js"
 import { defaultParameters, type ParameterValue, parseAlterSession } from "./parameters.js"
@@ -159,19 +166,23 @@ export const makeExecution = (
       }
       // PUT/GET answer with transfer instructions, not rows (§9.2)
       if (result.transfer !== undefined) return result.transfer(record.id)
-      const rows = result.rows
-      const chunked = rows.length > settings.chunkRows && !request.describeOnly
-      const inlineRows = chunked ? rows.slice(0, settings.inlineRows) : rows
-      const chunkedResult = chunked
-        ? yield* chunks.store(
-            settings.baseUrl(),
-            record.id,
-            session.id,
-            rows.slice(settings.inlineRows),
-            settings.chunkRows
-          )
-        : undefined
-      record.rowsProduced = rows.length
+      const count = rowCount(result)
+      const chunked = count > settings.chunkRows && !request.describeOnly
+      // big results go through rowsJson when the engine gives it: only the inline part is parsed
+      const json = chunked ? (result.rowsJson ?? packRows(result.rows)) : undefined
+      const inlineRows = json === undefined ? result.rows : parseRows(json, 0, settings.inlineRows)
+      const chunkedResult =
+        json === undefined
+          ? undefined
+          : yield* chunks.store(
+              settings.baseUrl(),
+              record.id,
+              session.id,
+              json,
+              settings.inlineRows,
+              settings.chunkRows
+            )
+      record.rowsProduced = count
       return resultData({
         queryId: record.id,
         result,

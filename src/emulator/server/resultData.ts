@@ -2,7 +2,7 @@
  * The `data` object of a successful query response (PROTOCOL.md §5.3), built from an engine
  * result. Small results travel inline; large ones carry a small inline part plus chunks.
  */
-import type { ColumnMeta, SessionContext, StatementResult } from "../engine/Engine.js"
+import { type ColumnMeta, rowCount, type SessionContext, type StatementResult } from "../engine/Engine.js"
 import type { ChunkedResult } from "./chunks.js"
 import { type ParameterValue, responseParameters } from "./parameters.js"
 
@@ -43,7 +43,7 @@ const finalNames = (context: SessionContext) => ({
 
 export const resultData = (input: ResultDataInput): Record<string, unknown> => {
   const { result } = input
-  const total = input.describeOnly ? 0 : result.rows.length
+  const total = input.describeOnly ? 0 : rowCount(result)
   const data: Record<string, unknown> = {
     parameters: responseParameters(input.sessionParameters),
     rowtype: result.columns.map(rowtypeEntry),
