@@ -1,0 +1,32 @@
+/** The official snowflake-sdk, `streamRows()` with its default settings. */
+import snowflake from "snowflake-sdk"
+import { PASSWORD, report, scanSql, USER } from "../shared.js"
+
+const [url, rowsArg] = process.argv.slice(2)
+const rows = Number(rowsArg)
+snowflake.configure({ logLevel: "OFF" })
+
+const started = performance.now()
+const connection = snowflake.createConnection({
+  accessUrl: url!,
+  account: "emulator",
+  username: USER,
+  password: PASSWORD
+})
+await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())))
+let seen = 0
+let checksum = 0n
+await new Promise<void>((resolve, reject) => {
+  const statement = connection.execute({ sqlText: scanSql(rows), streamResult: true })
+  statement
+    .streamRows()
+    .on("data", (row: Record<string, unknown>) => {
+      seen++
+      checksum += BigInt(row.ID as number)
+    })
+    .on("error", reject)
+    .on("end", () => resolve())
+})
+if (seen !== rows) throw new Error(`snowflake-sdk saw ${seen} rows, expected ${rows}`)
+report("snowflake-sdk", seen, checksum, started)
+await new Promise<void>((resolve) => connection.destroy(() => resolve()))
