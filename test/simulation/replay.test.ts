@@ -71,6 +71,14 @@ describe("simulation: replay", () => {
       })
     )
 
+    it.effect("awaitResult answers at once: no polling, no sleeping (this runs on the TestClock)", () =>
+      Effect.gen(function* () {
+        const sf = yield* Snowflake.Client
+        const result = yield* sf.awaitResult("01b2c3d4-0000-0001-0000-000000000004", { timeout: "1 minute" })
+        assert.deepStrictEqual(result.rows, [{ ELEVEN: 11 }])
+      })
+    )
+
     it.effect("the context is part of the fingerprint: another warehouse is a mismatch", () =>
       Effect.gen(function* () {
         const sf = yield* Snowflake.Client
