@@ -9,7 +9,7 @@
  */
 import { execFile } from "node:child_process"
 import { join } from "node:path"
-import { Effect, Redacted } from "effect"
+import { Context, Effect, Layer, Redacted } from "effect"
 import { Emulator } from "../src/emulator/index.js"
 import { Snowflake } from "../src/index.js"
 import { type ClientReport, createTableSql, PASSWORD, USER } from "./shared.js"
@@ -41,8 +41,8 @@ const rate = (r: ClientReport) => `${Math.round(r.rows / (r.millis / 1000)).toLo
 
 const program = Effect.gen(function* () {
   const emulator = yield* Emulator.start({ users: [{ name: USER, password: PASSWORD }] })
-  const setup = yield* Effect.provide(
-    Snowflake.Client,
+  // Built in this scope (not with Effect.provide, which would close the pool right away).
+  const context = yield* Layer.build(
     Snowflake.layer({
       account: "emulator",
       user: USER,
@@ -50,6 +50,7 @@ const program = Effect.gen(function* () {
       accessUrl: emulator.url
     })
   )
+  const setup = Context.get(context, Snowflake.Client)
   const results: Array<{ rows: number; reports: ReadonlyArray<ClientReport> }> = []
   for (const rows of sizes) {
     const t0 = performance.now()
