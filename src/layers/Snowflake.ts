@@ -77,8 +77,12 @@ const withIngestion = <E, R, E2, R2>(
 }
 
 /** StageManager over a live session pool and the object stores. */
-const liveStages = <E, R>(live: Layer.Layer<SessionPool.SessionPool, E, R>) =>
-  StageManager.layer.pipe(Layer.provide(Layer.merge(live, CloudStorage.layer)))
+const liveStages = <E, R>(
+  live: Layer.Layer<SessionPool.SessionPool | SnowflakeConfig.SnowflakeConfig, E, R>
+) =>
+  StageManager.layer.pipe(
+    Layer.provide(Layer.merge(live, CloudStorage.layerFromConfig.pipe(Layer.provide(live))))
+  )
 
 /** The statement layer over the live service, and the configuration it was built with. */
 const liveStatements = <E, R>(

@@ -16,6 +16,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { StageUploadError } from "../errors/index.js"
 import { type StageInfo, splitLocation } from "../protocol/transfer/stageInfo.js"
+import { SnowflakeConfig } from "./SnowflakeConfig.js"
 import * as Azure from "./storage/azure.js"
 import * as Gcs from "./storage/gcs.js"
 import * as Local from "./storage/local.js"
@@ -75,7 +76,18 @@ interface ParsedUrl {
   readonly key: string
 }
 
-export const makeWith = (http: HttpClient.HttpClient, fs: FileSystem.FileSystem): CloudStorageService => {
+/** Settings every adapter of this service shares (from `SnowflakeOptions.storage`). */
+export interface StorageSettings {
+  /** Extra PEM CA certificate(s) for HTTPS stores reached through the S3 SDK. */
+  readonly caCertificate?: string | undefined
+}
+
+export const makeWith = (
+  http: HttpClient.HttpClient,
+  fs: FileSystem.FileSystem,
+  settings: StorageSettings = {}
+): CloudStorageService => {
+  const { caCertificate } = settings
   const forStage = (stage: StageInfo): Effect.Effect<StorageAdapter, StageUploadError, Scope.Scope> => {
     const { bucket, prefix } = splitLocation(stage.location)
     const creds = stage.creds
@@ -101,7 +113,8 @@ export const makeWith = (http: HttpClient.HttpClient, fs: FileSystem.FileSystem)
           endpoint: stage.endPoint ?? undefined,
           accessKeyId,
           secretAccessKey,
-          sessionToken: creds.AWS_TOKEN
+          sessionToken: creds.AWS_TOKEN,
+          caCertificate
         })
       }
       case "AZURE":
@@ -127,7 +140,7 @@ export const makeWith = (http: HttpClient.HttpClient, fs: FileSystem.FileSystem)
           if (options.s3 === undefined) {
             return yield* new StageUploadError({ message: "Writing to s3:// needs options.s3 credentials" })
           }
-          return { open: S3.make({ bucket: host, prefix: "", ...options.s3 }), key: path }
+          return { open: S3.make({ bucket: host, prefix: "", caCertificate, ...options.s3 }), key: path }
         }
         case "gs":
         case "gcs":
@@ -189,3 +202,16 @@ export const make: Effect.Effect<CloudStorageService, never, HttpClient.HttpClie
 
 export const layer: Layer.Layer<CloudStorage, never, HttpClient.HttpClient | FileSystem.FileSystem> =
   Layer.effect(CloudStorage, make)
+
+/** The service with the client's `storage` settings (what `Snowflake.layer` uses). */
+export const layerFromConfig: Layer.Layer<
+  CloudStorage,
+  never,
+  HttpClient.HttpClient | FileSystem.FileSystem | SnowflakeConfig
+> = Layer.effect(
+  CloudStorage,
+  Effect.gen(function* () {
+    const config = yield* SnowflakeConfig
+    return makeWith(yield* HttpClient.HttpClient, yield* FileSystem.FileSystem, config.storage)
+  })
+)

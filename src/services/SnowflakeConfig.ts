@@ -38,6 +38,9 @@ export interface ResolvedConfig {
     readonly maxLifetime: Duration.Duration
     readonly acquireTimeout: Duration.Duration
   }
+  readonly storage: {
+    readonly caCertificate: string | undefined
+  }
   readonly retry: {
     readonly retries: number
     readonly baseDelay: Duration.Duration
@@ -149,6 +152,7 @@ export const resolve = (options: SnowflakeOptions): Effect.Effect<ResolvedConfig
           ? defaultRequestTimeout
           : yield* decodeDuration("requestTimeout", options.requestTimeout),
       heartbeatInterval,
+      storage: { caCertificate: options.storage?.caCertificate },
       pool: {
         min: poolIn.min,
         max: poolIn.max,

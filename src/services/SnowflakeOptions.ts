@@ -44,6 +44,18 @@ export interface PoolOptions {
   readonly acquireTimeout: Duration.DurationInput
 }
 
+/** How the client reaches stage object stores (PUT/GET). */
+export interface StorageOptions {
+  /**
+   * Extra PEM certificate(s) to trust, besides Node's built-in CAs, for HTTPS object stores
+   * reached through the S3 SDK — a private CA or a test store's self-signed certificate (the
+   * emulator's `storageCertificate`). Only this client's storage connections trust it; TLS
+   * verification stays on. GCS goes through the `HttpClient` you provide, Azure through its SDK's
+   * own pipeline: neither reads this setting.
+   */
+  readonly caCertificate?: string | undefined
+}
+
 /** What a caller passes to `Snowflake.layer`. Everything but account, user and auth has a default. */
 export interface SnowflakeOptions {
   readonly account: string
@@ -63,6 +75,7 @@ export interface SnowflakeOptions {
   readonly heartbeatInterval?: Duration.DurationInput | undefined
   readonly pool?: Partial<PoolOptions> | undefined
   readonly retry?: Partial<RetryOptions> | undefined
+  readonly storage?: StorageOptions | undefined
 }
 
 export const defaultRetry: RetryOptions = {

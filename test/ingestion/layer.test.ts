@@ -6,13 +6,17 @@ import { Emulator } from "../../src/emulator/index.js"
 import { CopyInto, FileFormat, Snowflake } from "../../src/index.js"
 import { clientOptions, emulatorOptions } from "../integration/support.js"
 
-describe("Snowflake.layer provides Stages and Ingestion", () => {
+// s3: the emulator's self-signed certificate reaches the S3 adapter through `storage.caCertificate`
+describe.each(["gcs", "s3"] as const)("Snowflake.layer provides Stages and Ingestion (%s)", (storage) => {
   it.scopedLive(
     "PUT a stream, COPY INTO through the public API",
     () =>
       Effect.gen(function* () {
-        const emulator = yield* Emulator.start({ ...emulatorOptions, storage: "gcs" })
-        const context = yield* Layer.build(Snowflake.layer(clientOptions(emulator.url)))
+        const emulator = yield* Emulator.start({ ...emulatorOptions, storage })
+        const caCertificate = emulator.storageCertificate
+        const context = yield* Layer.build(
+          Snowflake.layer(clientOptions(emulator.url, { storage: { caCertificate } }))
+        )
         const program = Effect.gen(function* () {
           const sf = yield* Snowflake.Client
           const stages = yield* Snowflake.Stages

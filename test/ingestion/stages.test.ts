@@ -15,7 +15,7 @@ const scratch = Effect.acquireRelease(
 
 const md5 = (bytes: Uint8Array) => createHash("md5").update(bytes).digest("hex")
 
-for (const storage of ["local", "gcs"] as const) {
+for (const storage of ["local", "gcs", "s3", "azure"] as const) {
   describe(`Stages against the emulator (${storage})`, () => {
     it.scopedLive(
       "PUT (glob, compressed and not), LIST, GET: bytes identical; SKIPPED on repeat",

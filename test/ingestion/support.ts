@@ -13,32 +13,37 @@ import * as Ingestion from "../../src/services/Ingestion.js"
 import * as QueryEngine from "../../src/services/QueryEngine.js"
 import * as SessionPool from "../../src/services/SessionPool.js"
 import * as SnowflakeConfig from "../../src/services/SnowflakeConfig.js"
+import type { SnowflakeOptions } from "../../src/services/SnowflakeOptions.js"
 import * as StageManager from "../../src/services/StageManager.js"
 import * as Statements from "../../src/services/Statements.js"
 import * as Transport from "../../src/services/Transport.js"
 import { clientOptions, emulatorOptions } from "../integration/support.js"
 
 /** The services layer the way Snowflake.layer composes them, plus Stages and Ingestion. */
-export const servicesLayer = (url: string) => {
+export const servicesLayer = (url: string, overrides: Partial<SnowflakeOptions> = {}) => {
   const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
-  const config = SnowflakeConfig.layer(clientOptions(url))
+  const config = SnowflakeConfig.layer(clientOptions(url, overrides))
   const transport = Transport.layer
   const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, Authenticator.layer)))
   const core = Layer.merge(pool, transport)
   const statements = Statements.layer.pipe(Layer.provide(core))
   const engine = QueryEngine.layer.pipe(Layer.provide(statements))
-  const storage = CloudStorage.layer
+  const storage = CloudStorage.layerFromConfig
   const stages = StageManager.layer.pipe(Layer.provideMerge(Layer.mergeAll(pool, engine, storage)))
   const ingestion = Ingestion.layer.pipe(Layer.provideMerge(stages))
-  return ingestion.pipe(Layer.provide(config), Layer.provide(node), Layer.provideMerge(node))
+  return ingestion.pipe(Layer.provideMerge(config), Layer.provide(node), Layer.provideMerge(node))
 }
 
+/** The S3 backend serves a self-signed certificate: the client trusts exactly that one. */
 export const withStages = (storage: EmulatorOptions["storage"] = "local") =>
   Effect.gen(function* () {
     const emulator = yield* Emulator.start({ ...emulatorOptions, storage })
-    const context = yield* Layer.build(servicesLayer(emulator.url))
+    const caCertificate = emulator.storageCertificate
+    const context = yield* Layer.build(servicesLayer(emulator.url, { storage: { caCertificate } }))
     const stages = yield* Effect.provide(StageManager.StageManager, context)
     const ingestion = yield* Effect.provide(Ingestion.Ingestion, context)
     const sf = yield* Effect.provide(QueryEngine.QueryEngine, context)
-    return { emulator, stages, ingestion, sf }
+    const pool = yield* Effect.provide(SessionPool.SessionPool, context)
+    const cloud = yield* Effect.provide(CloudStorage.CloudStorage, context)
+    return { emulator, stages, ingestion, sf, pool, cloud }
   })

@@ -6,6 +6,8 @@
  * credential chain, which would probe instance-metadata addresses. Checksums are only computed
  * when S3 requires them, so streamed bodies of unknown length go up as plain parts.
  */
+import { Agent } from "node:https"
+import { rootCertificates } from "node:tls"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -26,9 +28,17 @@ export interface S3Target {
   readonly accessKeyId: Redacted.Redacted<string>
   readonly secretAccessKey: Redacted.Redacted<string>
   readonly sessionToken?: Redacted.Redacted<string> | undefined
+  /** Extra PEM CA certificate(s) trusted for this client's HTTPS connections (besides Node's). */
+  readonly caCertificate?: string | undefined
 }
 
 const MIN_PART = 5 * 1024 * 1024
+
+/**
+ * An https agent trusting `ca` in addition to Node's built-in roots (`ca` alone would replace
+ * them). Scoped to this S3 client: nothing global changes and verification stays on.
+ */
+const trusting = (ca: string) => new Agent({ ca: [...rootCertificates, ca], keepAlive: true })
 
 const withScheme = (endpoint: string) => (/^https?:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`)
 
@@ -54,7 +64,10 @@ export const make = (target: S3Target) =>
             },
             requestChecksumCalculation: "WHEN_REQUIRED",
             responseChecksumValidation: "WHEN_REQUIRED",
-            maxAttempts: 3
+            maxAttempts: 3,
+            ...(target.caCertificate === undefined
+              ? {}
+              : { requestHandler: { httpsAgent: trusting(target.caCertificate) } })
           })
       ),
       (client) => Effect.sync(() => client.destroy())
