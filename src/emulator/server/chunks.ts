@@ -38,7 +38,23 @@ export type ChunkLookup =
   | { readonly _tag: "Forbidden" }
   | { readonly _tag: "NotFound" }
 
+/** Chunk bodies ready to serve: gzip'ed, with the sizes the chunk list announces. */
+export type EncodedChunks = ReadonlyArray<{
+  readonly rowCount: number
+  readonly uncompressedSize: number
+  readonly body: Buffer
+}>
+
 export interface Chunks {
+  /** Gzips rows [from, rows.count) into chunks of `chunkRows`. */
+  readonly encode: (rows: JsonRows, from: number, chunkRows: number) => Effect.Effect<EncodedChunks>
+  /** Serves already encoded chunks under a query id (a fresh key and URLs per query). */
+  readonly register: (
+    baseUrl: string,
+    queryId: string,
+    sessionId: number,
+    encoded: EncodedChunks
+  ) => ChunkedResult
   /**
    * Stores rows [from, rows.count) as gzip chunks of `chunkRows`; the URLs are absolute on
    * `baseUrl`.
@@ -57,41 +73,51 @@ export interface Chunks {
 
 export const makeChunks = (): Chunks => {
   const stored = new Map<string, StoredQuery>()
+  const encode = (rows: JsonRows, from: number, chunkRows: number): Effect.Effect<EncodedChunks> => {
+    const starts: Array<number> = []
+    for (let start = from; start < rows.count; start += chunkRows) starts.push(start)
+    // Bodies are slices of the packed rows (no copy). zlib runs on libuv's thread pool, so
+    // chunks compress in parallel, and level 1 is several times faster than the default 6
+    // for a few percent more bytes.
+    return Effect.forEach(
+      starts,
+      (start) =>
+        Effect.promise(async () => {
+          const end = Math.min(start + chunkRows, rows.count)
+          const text = rowsBody(rows, start, end)
+          const body = await gzipAsync(text, { level: constants.Z_BEST_SPEED })
+          return { rowCount: end - start, uncompressedSize: text.length, body }
+        }),
+      { concurrency: 4 }
+    )
+  }
+  const register = (
+    baseUrl: string,
+    queryId: string,
+    sessionId: number,
+    encoded: EncodedChunks
+  ): ChunkedResult => {
+    const key = newChunkKey()
+    stored.set(queryId, { key, sessionId, bodies: encoded.map((e) => e.body) })
+    return {
+      chunks: encoded.map((e, index) => ({
+        url: `${baseUrl}/chunks/${queryId}/${index}?x-amz-server-side-encryption-customer-algorithm=AES256`,
+        rowCount: e.rowCount,
+        uncompressedSize: e.uncompressedSize,
+        compressedSize: e.body.length
+      })),
+      chunkHeaders: {
+        [chunkKeyHeader]: key,
+        "x-amz-server-side-encryption-customer-key-md5": createHash("md5").update(key).digest("base64")
+      },
+      qrmk: key
+    }
+  }
   return {
+    encode,
+    register,
     store: (baseUrl, queryId, sessionId, rows, from, chunkRows) =>
-      Effect.gen(function* () {
-        const key = newChunkKey()
-        const starts: Array<number> = []
-        for (let start = from; start < rows.count; start += chunkRows) starts.push(start)
-        // Bodies are slices of the packed rows (no copy). zlib runs on libuv's thread pool, so
-        // chunks compress in parallel, and level 1 is several times faster than the default 6
-        // for a few percent more bytes.
-        const encoded = yield* Effect.forEach(
-          starts,
-          (start) =>
-            Effect.promise(async () => {
-              const end = Math.min(start + chunkRows, rows.count)
-              const text = rowsBody(rows, start, end)
-              const body = await gzipAsync(text, { level: constants.Z_BEST_SPEED })
-              return { rowCount: end - start, uncompressedSize: text.length, body }
-            }),
-          { concurrency: 4 }
-        )
-        stored.set(queryId, { key, sessionId, bodies: encoded.map((e) => e.body) })
-        return {
-          chunks: encoded.map((e, index) => ({
-            url: `${baseUrl}/chunks/${queryId}/${index}?x-amz-server-side-encryption-customer-algorithm=AES256`,
-            rowCount: e.rowCount,
-            uncompressedSize: e.uncompressedSize,
-            compressedSize: e.body.length
-          })),
-          chunkHeaders: {
-            [chunkKeyHeader]: key,
-            "x-amz-server-side-encryption-customer-key-md5": createHash("md5").update(key).digest("base64")
-          },
-          qrmk: key
-        }
-      }),
+      Effect.map(encode(rows, from, chunkRows), (encoded) => register(baseUrl, queryId, sessionId, encoded)),
     get: (queryId, index, key) => {
       const query = stored.get(queryId)
       const body = query?.bodies[index]

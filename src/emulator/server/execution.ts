@@ -17,6 +17,8 @@ import type { Chunks } from "./chunks.js"
 import { type Envelope, ok, type SqlFailure, sqlFail } from "./envelope.js"
 import { defaultParameters, type ParameterValue, parseAlterSession } from "./parameters.js"
 import type { Queries, QueryRecord } from "./queries.js"
+import type { CachedResult } from "./resultCache.js"
+import * as ResultCache from "./resultCache.js"
 import { resultData } from "./resultData.js"
 import type { Session } from "./sessions.js"
 
@@ -134,6 +136,42 @@ export const makeExecution = (
       yield* Deferred.succeed(record.outcome, envelope)
     })
 
+  const cache = ResultCache.makeResultCache()
+
+  /** Inline rows and gzip'ed chunk bodies of a result (big results go through rowsJson: only the inline part is parsed). */
+  const encodeResult = (result: StatementResult) =>
+    Effect.gen(function* () {
+      const count = rowCount(result)
+      const json = count > settings.chunkRows ? (result.rowsJson ?? packRows(result.rows)) : undefined
+      if (json === undefined) {
+        return { result, rowCount: count, inlineRows: result.rows, encoded: undefined } satisfies CachedResult
+      }
+      return {
+        result,
+        rowCount: count,
+        inlineRows: parseRows(json, 0, settings.inlineRows),
+        encoded: yield* chunks.encode(json, settings.inlineRows, settings.chunkRows)
+      } satisfies CachedResult
+    })
+
+  /** The response `data` for a result, its chunks served under this query's id. */
+  const answer = (record: QueryRecord, session: Session, request: ExecuteRequest, entry: CachedResult) =>
+    Effect.gen(function* () {
+      return resultData({
+        queryId: record.id,
+        result: entry.result,
+        // ALTER SESSION may just have changed them, so read the live values.
+        sessionParameters: new Map([...session.parameters, ...request.parameters]),
+        inlineRows: entry.inlineRows,
+        chunked:
+          entry.encoded === undefined
+            ? undefined
+            : chunks.register(settings.baseUrl(), record.id, session.id, entry.encoded),
+        describeOnly: request.describeOnly,
+        nowMillis: yield* Clock.currentTimeMillis
+      })
+    })
+
   /** Runs one statement and answers with the response `data`. */
   const runStatement = (
     session: Session,
@@ -156,6 +194,14 @@ export const makeExecution = (
           ...Object.fromEntries(defaultParameters),
           ...Object.fromEntries(parameters)
         }
+        const cacheKey = ResultCache.keyOf(sql, yield* session.engine.context, request.bindings)
+        const cached =
+          request.describeOnly || !ResultCache.isEnabled(parameters) ? undefined : cache.lookup(cacheKey)
+        if (cached !== undefined) {
+          record.rowsProduced = cached.rowCount
+          record.reusedResult = true
+          return yield* answer(record, session, request, cached)
+        }
         result = yield* session.engine
           .execute(sql, {
             ...(request.bindings !== undefined ? { bindings: request.bindings } : {}),
@@ -163,36 +209,19 @@ export const makeExecution = (
             parameters: engineParameters
           })
           .pipe(Effect.mapError(fromEngine))
+        cache.afterStatement(result.statementTypeId)
+        if (result.transfer === undefined && !request.describeOnly) {
+          const entry = yield* encodeResult(result)
+          cache.remember(cacheKey, sql, entry)
+          record.rowsProduced = entry.rowCount
+          return yield* answer(record, session, request, entry)
+        }
       }
       // PUT/GET answer with transfer instructions, not rows (§9.2)
       if (result.transfer !== undefined) return result.transfer(record.id)
-      const count = rowCount(result)
-      const chunked = count > settings.chunkRows && !request.describeOnly
-      // big results go through rowsJson when the engine gives it: only the inline part is parsed
-      const json = chunked ? (result.rowsJson ?? packRows(result.rows)) : undefined
-      const inlineRows = json === undefined ? result.rows : parseRows(json, 0, settings.inlineRows)
-      const chunkedResult =
-        json === undefined
-          ? undefined
-          : yield* chunks.store(
-              settings.baseUrl(),
-              record.id,
-              session.id,
-              json,
-              settings.inlineRows,
-              settings.chunkRows
-            )
-      record.rowsProduced = count
-      return resultData({
-        queryId: record.id,
-        result,
-        // ALTER SESSION may just have changed them, so read the live values.
-        sessionParameters: new Map([...session.parameters, ...request.parameters]),
-        inlineRows,
-        chunked: chunkedResult,
-        describeOnly: request.describeOnly,
-        nowMillis: yield* Clock.currentTimeMillis
-      })
+      const entry = yield* encodeResult(result)
+      record.rowsProduced = entry.rowCount
+      return yield* answer(record, session, request, entry)
     })
 
   /** Runs every statement of a multi-statement text as its own child query (§5.7, §16.5). */

@@ -25,6 +25,8 @@ export interface QueryRecord {
   readonly startTime: number
   endTime: number | undefined
   rowsProduced: number
+  /** Answered from a stored result of an identical earlier query (resultCache.ts), not run again. */
+  reusedResult: boolean
   error: SqlFailure | undefined
   /** Completed once with the final envelope (success or failure) the result GET returns. */
   readonly outcome: Deferred.Deferred<Envelope>
@@ -69,6 +71,7 @@ export const makeQueries = (): Queries => {
           status: "QUEUED",
           endTime: undefined,
           rowsProduced: 0,
+          reusedResult: false,
           error: undefined,
           outcome,
           fiber: undefined
