@@ -11,6 +11,7 @@ import * as nodePath from "node:path"
 import type { Readable } from "node:stream"
 import { promisify } from "node:util"
 import { Effect, type Scope } from "effect"
+import { awsChunkedMiddleware } from "./awsChunked.js"
 import { baseStageInfo, type StageStorage, StorageError, type StoredObject } from "./storage.js"
 
 export const S3_BUCKET = "sfc-emulator-stages"
@@ -34,6 +35,8 @@ interface S3rverStore {
 
 interface S3rverInstance {
   readonly store: S3rverStore
+  /** Koa's middleware list (s3rver extends Koa); composed when the server starts listening. */
+  readonly middleware: Array<unknown>
   run(): Promise<{ port: number }>
   close(): Promise<void>
 }
@@ -105,6 +108,8 @@ export const startS3Storage = (dir: string): Effect.Effect<S3Storage, StorageErr
       cert: tls.cert,
       configureBuckets: [{ name: S3_BUCKET }]
     })
+    // first in line: today's AWS SDKs stream bodies aws-chunked, which s3rver would store verbatim
+    server.middleware.unshift(awsChunkedMiddleware)
     const { port } = yield* Effect.acquireRelease(
       attempt("cannot start s3rver", () => server.run()),
       () => Effect.promise(() => server.close())
