@@ -3,7 +3,8 @@
  *
  * - `copyInto(builder)` validates and runs a `CopyInto` statement and reads its per-file result
  *   rows (PROTOCOL.md §10) into a `CopyResult`.
- * - `bulkInsert(table, records, { format })` serializes records as a stream (CSV or NDJSON), PUTs
+ * - `bulkInsert(table, records, { format })` serializes records as a stream (CSV, NDJSON or
+ *   Parquet typed by the target table's columns, see bulkParquet.ts), PUTs
  *   them to the table's stage `@%table`, runs COPY INTO with PURGE, and reports. Records that do
  *   not load are never dropped silently: the per-file errors come back (file, line, character,
  *   column), and a shortfall that the server did not explain fails with `DataError`.
@@ -22,6 +23,7 @@ import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
 import { stringifyLossless } from "../streams/export/values.js"
+import { parquetBody, targetColumns } from "./bulkParquet.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { StageManager, type StageManagerService } from "./StageManager.js"
 
@@ -46,8 +48,11 @@ export interface CopyResult {
 }
 
 export interface BulkInsertOptions {
-  /** Serialization of the records (default `csv`). */
-  readonly format?: "csv" | "json" | undefined
+  /**
+   * Serialization of the records (default `csv`). `parquet` needs the optional package
+   * `hyparquet-writer`; its column types come from the target table (one `LIMIT 0` query).
+   */
+  readonly format?: "csv" | "json" | "parquet" | undefined
   /** Target columns (default: the keys of the first record). */
   readonly columns?: ReadonlyArray<string> | undefined
   /** Default ABORT_STATEMENT: one bad record fails the load. `CONTINUE` loads the rest and reports. */
@@ -142,14 +147,16 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         const bytes =
           format === "csv"
             ? csv(all, columns, { header: false, lineEnd: "\n" })
-            : all.pipe(
-                Stream.map((record) =>
-                  stringifyLossless(Object.fromEntries(columns.map((c) => [c, record[c] ?? null])))
-                ),
-                Stream.map((line) => `${line}\n`),
-                Stream.encodeText
-              )
-        const name = `bulk_${globalThis.crypto.randomUUID()}.${format === "csv" ? "csv" : "json"}`
+            : format === "parquet"
+              ? parquetBody(all, first.value, columns, yield* targetColumns(engine, table, columns))
+              : all.pipe(
+                  Stream.map((record) =>
+                    stringifyLossless(Object.fromEntries(columns.map((c) => [c, record[c] ?? null])))
+                  ),
+                  Stream.map((line) => `${line}\n`),
+                  Stream.encodeText
+                )
+        const name = `bulk_${globalThis.crypto.randomUUID()}.${format}`
         const stage = tableStage(table)
         const uploaded = yield* stages.put({ stream: bytes, name }, stage, {
           autoCompress: true,
@@ -162,7 +169,11 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
           })
         }
         const fileFormat =
-          format === "csv" ? FileFormat.csv({ fieldOptionallyEnclosedBy: '"' }) : FileFormat.json({})
+          format === "csv"
+            ? FileFormat.csv({ fieldOptionallyEnclosedBy: '"' })
+            : format === "parquet"
+              ? FileFormat.parquet({})
+              : FileFormat.json({})
         const copy = CopyInto.table(table).pipe(
           CopyInto.from(stage),
           format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),

@@ -67,4 +67,54 @@ describe("Ingestion.bulkInsert against the emulator (GCS stage, encrypted)", () 
       }),
     60_000
   )
+
+  it.scopedLive(
+    "Parquet: column types from the table (null first values, scaled numbers, dates), values intact",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute(
+          "CREATE TABLE typed (id NUMBER, price NUMBER(10,2), ok BOOLEAN, ratio DOUBLE, label VARCHAR, day DATE, ts TIMESTAMP_NTZ)"
+        )
+        const records = Stream.range(1, 1000).pipe(
+          Stream.map((id) => ({
+            id,
+            // the first record has nulls: the types cannot come from it
+            price: id === 1 ? null : id + 0.25,
+            ok: id === 1 ? null : id % 2 === 0,
+            ratio: id / 8,
+            label: id === 1 ? null : `label "${id}", ünïcode`,
+            day: "2024-02-29",
+            ts: new Date(Date.UTC(2024, 0, 1, 0, 0, id))
+          }))
+        )
+        const result = yield* ingestion.bulkInsert("typed", records, { format: "parquet" })
+        assert.deepStrictEqual([result.recordsSent, result.rowsLoaded, result.rejected], [1000, 1000, 0])
+        assert.match(result.results[0]!.file, /bulk_.*\.parquet$/)
+        const check = yield* sf.execute(
+          `SELECT COUNT(*) AS n, SUM(id) AS ids, SUM(price)::DOUBLE AS prices, COUNT_IF(ok) AS oks, SUM(ratio) AS ratios,
+             MAX(CASE WHEN id = 7 THEN label END) AS seven, COUNT(label) AS labels,
+             MIN(day) AS day, MAX(ts) AS ts FROM typed`
+        )
+        const row = check.rows[0]!
+        assert.strictEqual(Number(row.N), 1000)
+        assert.strictEqual(Number(row.IDS), 500_500)
+        assert.strictEqual(Number(row.PRICES), 500_500 - 1 + 999 * 0.25)
+        assert.strictEqual(Number(row.OKS), 500)
+        assert.strictEqual(Number(row.RATIOS), 500_500 / 8)
+        assert.strictEqual(row.SEVEN, 'label "7", ünïcode')
+        assert.strictEqual(Number(row.LABELS), 999)
+        assert.strictEqual(String(row.DAY).slice(0, 10), "2024-02-29")
+        assert.strictEqual(new Date(String(row.TS)).getTime(), Date.UTC(2024, 0, 1, 0, 16, 40))
+        // a value that does not fit its column's Parquet type fails typed, before anything loads
+        const unfit = yield* ingestion
+          .bulkInsert("typed", [{ id: 1 }, { id: "one" }], { format: "parquet" })
+          .pipe(Effect.flip)
+        assert.strictEqual(unfit._tag, "ExportError")
+        assert.match(unfit.message, /ID/)
+        const after = yield* sf.execute("SELECT COUNT(*) AS n FROM typed")
+        assert.strictEqual(Number(after.rows[0]!.N), 1000)
+      }),
+    60_000
+  )
 })
