@@ -42,7 +42,7 @@ import { columnEncoding, encodingQuery } from "./encode.js"
 import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
 import { packRows } from "./jsonRows.js"
 import { quoteIdent } from "./lexer.js"
-import { dmlResult, jsonRowsResult, statusResult } from "./results.js"
+import { dmlResult, fixedColumn, jsonRowsResult, statusResult, textColumn } from "./results.js"
 import { toDuckDb } from "./transpile.js"
 
 export interface SessionDeps {
@@ -52,20 +52,6 @@ export interface SessionDeps {
   readonly sessionId: string
   readonly hook?: StatementHook
 }
-
-const textColumn = (name: string): ColumnMeta => ({
-  name,
-  type: "text",
-  precision: null,
-  scale: null,
-  length: 16777216,
-  byteLength: 16777216,
-  nullable: true,
-  database: "",
-  schema: "",
-  table: "",
-  collation: null
-})
 
 export const makeSession = (deps: SessionDeps): EngineSession => {
   const { connection, catalog } = deps
@@ -227,12 +213,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         "failed",
         "suspended"
       ])
-      const columns = names.map(
-        (n): ColumnMeta =>
-          fixedColumns.has(n)
-            ? { ...textColumn(n), type: "fixed", precision: 38, scale: 0, length: null, byteLength: null }
-            : textColumn(n)
-      )
+      const columns = names.map((n): ColumnMeta => (fixedColumns.has(n) ? fixedColumn(n) : textColumn(n)))
       const rows = [...catalog.warehouses.values()]
         .filter((wh) => like === undefined || like.test(wh.name))
         .map((wh) => {

@@ -16,6 +16,11 @@ const column = (name: string, type: "text" | "fixed"): ColumnMeta => ({
   collation: null
 })
 
+/** A VARCHAR column of Snowflake's default length, for results the emulator builds itself. */
+export const textColumn = (name: string): ColumnMeta => column(name, "text")
+/** A NUMBER(38,0) column, for counts and sizes in results the emulator builds itself. */
+export const fixedColumn = (name: string): ColumnMeta => column(name, "fixed")
+
 export const statusResult = (
   message: string,
   statementTypeId: number,

@@ -13,6 +13,7 @@ import {
   type StatementResult
 } from "../engine/Engine.js"
 import { packRows, parseRows } from "../engine/jsonRows.js"
+import { statusResult } from "../engine/results.js"
 import type { Chunks } from "./chunks.js"
 import { type Envelope, ok, type SqlFailure, sqlFail } from "./envelope.js"
 import { defaultParameters, type ParameterValue, parseAlterSession } from "./parameters.js"
@@ -60,26 +61,9 @@ const fromEngine = (e: EngineError): SqlFailure => ({
   ...(e.details.type !== undefined ? { type: e.details.type } : {})
 })
 
-const statementExecuted = (context: StatementResult["context"], text: string): StatementResult => ({
-  columns: [
-    {
-      name: "status",
-      type: "text",
-      precision: null,
-      scale: null,
-      length: 16777216,
-      byteLength: 16777216,
-      nullable: true,
-      database: "",
-      schema: "",
-      table: "",
-      collation: null
-    }
-  ],
-  rows: [[text]],
-  statementTypeId: 0x4100,
-  context
-})
+/** ALTER SESSION's answer (statement type 0x4100). */
+const statementExecuted = (context: StatementResult["context"], text: string): StatementResult =>
+  statusResult(text, 0x4100, context)
 
 const numberParameter = (value: ParameterValue | undefined): number | undefined => {
   const n = typeof value === "string" ? Number(value) : typeof value === "number" ? value : undefined

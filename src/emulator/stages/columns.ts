@@ -1,28 +1,9 @@
 /** Column metadata and small result builders for the stage statements' results. */
 import type { ColumnMeta, SessionContext, StatementResult } from "../engine/Engine.js"
+import { fixedColumn, textColumn } from "../engine/results.js"
 
-export const textCol = (name: string): ColumnMeta => ({
-  name,
-  type: "text",
-  precision: null,
-  scale: null,
-  length: 16777216,
-  byteLength: 16777216,
-  nullable: true,
-  database: "",
-  schema: "",
-  table: "",
-  collation: null
-})
-
-export const fixedCol = (name: string): ColumnMeta => ({
-  ...textCol(name),
-  type: "fixed",
-  precision: 38,
-  scale: 0,
-  length: null,
-  byteLength: null
-})
+export const textCol = textColumn
+export const fixedCol = fixedColumn
 
 export const timestampCol = (name: string): ColumnMeta => ({
   ...textCol(name),
