@@ -1,0 +1,161 @@
+/**
+ * `npm run bench:ingest`: loading and PUT throughput through one emulator (GCS stages, client-side
+ * encryption on), every client in its own process so its wall time and peak RSS are its own.
+ *
+ * 1. Bulk load of N generated rows (default 1M): effect-snowflake `bulkInsert` (CSV, and Parquet)
+ *    against snowflake-sdk array binds (`INSERT … VALUES (?,?,?,?,?)`, `binds: [[…], …]`). Each
+ *    table's row count and checksum (sums over every column) must match the generated rows.
+ * 2. Raw PUT (no compression, encrypted) of 50 MB and 200 MB files by effect-snowflake — MB/s and
+ *    peak RSS, which must not grow with the file — and of the 200 MB file by snowflake-sdk.
+ *
+ *   npm run bench:ingest                       # 1M rows, sdk batches of 13,056 rows
+ *   npx vite-node bench/ingest.ts 200000 0     # 200k rows, sdk sends all rows in one INSERT
+ *
+ * Why batches for the sdk by default: above CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65,280 bind
+ * values = 13,056 rows × 5 columns) snowflake-sdk switches to stage binding (CREATE TEMPORARY
+ * STAGE SYSTEM$BIND + PUT of the binds + INSERT with bindStage), which the emulator does not
+ * implement; just below it every batch is one plain query-request with array binds.
+ */
+import { execFile } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs"
+import { availableParallelism, loadavg, tmpdir } from "node:os"
+import { join } from "node:path"
+import { Context, Effect, Layer, Redacted } from "effect"
+import { Emulator } from "../src/emulator/index.js"
+import { Snowflake } from "../src/index.js"
+import { type ChildReport, checksumSql, createSql, PASSWORD, record, USER } from "./ingest/shared.js"
+
+const rows = Number(process.argv[2] ?? 1_000_000)
+const sdkBatch = Number(process.argv[3] ?? Math.floor(65_280 / 5))
+const MB = 1024 * 1024
+
+const child = (script: string, args: ReadonlyArray<string>) =>
+  Effect.async<ChildReport, Error>((resume) => {
+    execFile(
+      join("node_modules", ".bin", "vite-node"),
+      [join("bench", "ingest", script), ...args],
+      { maxBuffer: 1 << 20, env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=8192" } },
+      (error, stdout, stderr) => {
+        if (error) return resume(Effect.fail(new Error(`${script} failed: ${stderr || error.message}`)))
+        const line = stdout.trim().split("\n").pop() ?? ""
+        resume(Effect.succeed(JSON.parse(line) as ChildReport))
+      }
+    )
+  })
+
+/** A file of `size` random bytes (incompressible, so "raw" throughput is what it says). */
+const randomFile = (dir: string, size: number) => {
+  const path = join(dir, `put-${size / MB}mb.bin`)
+  const fd = openSync(path, "w")
+  for (let written = 0; written < size; written += 4 * MB)
+    writeSync(fd, randomBytes(Math.min(4 * MB, size - written)))
+  closeSync(fd)
+  return path
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
+const secs = (r: ChildReport) => r.millis / 1000
+const mb = (bytes: number) => `${(bytes / MB).toFixed(0)} MB`
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")
+
+const program = Effect.gen(function* () {
+  const emulator = yield* Emulator.start({ storage: "gcs", users: [{ name: USER, password: PASSWORD }] })
+  const context = yield* Layer.build(
+    Snowflake.layer({
+      account: "emulator",
+      user: USER,
+      auth: { type: "password", password: Redacted.make(PASSWORD) },
+      accessUrl: emulator.url
+    })
+  )
+  const sf = Context.get(context, Snowflake.Client)
+  console.log(`load average before: ${load()}`)
+
+  // ---- 1. bulk load -------------------------------------------------------------------------
+  const expected = { n: 0n, ids: 0n, n1s: 0n, cents: 0n, names: 0n, flags: 0n }
+  for (let i = 0; i < rows; i++) {
+    const r = record(i)
+    expected.n++
+    expected.ids += BigInt(r.id)
+    expected.n1s += BigInt(r.n1)
+    expected.cents += BigInt(Math.round(r.amount * 100))
+    expected.names += BigInt(r.name.length)
+    expected.flags += r.flag ? 1n : 0n
+  }
+  const expectedLine = [
+    expected.n,
+    expected.ids,
+    expected.n1s,
+    `${expected.cents / 100n}.${String(expected.cents % 100n).padStart(2, "0")}`,
+    expected.names,
+    expected.flags
+  ].join(" ")
+  const verify = (table: string) =>
+    Effect.map(sf.execute(checksumSql(table)), (result) => {
+      const r = result.rows[0]!
+      const got = [r.N, r.IDS, r.N1S, Number(r.AMOUNTS).toFixed(2), r.NAMES, r.FLAGS].map(String).join(" ")
+      if (got !== expectedLine) throw new Error(`${table}: checksum ${got} ≠ expected ${expectedLine}`)
+      return got
+    })
+
+  console.log(`\n1. bulk load of ${fmt(rows)} rows × 5 columns (GCS stage, encrypted)`)
+  const runs = [
+    { table: "LOAD_SDK", script: "bulkSdk.ts", args: [String(sdkBatch)] },
+    { table: "LOAD_CSV", script: "bulkOurs.ts", args: ["csv"] },
+    { table: "LOAD_PARQUET", script: "bulkOurs.ts", args: ["parquet"] }
+  ]
+  const results: Record<string, ChildReport> = {}
+  for (const run of runs) {
+    yield* sf.execute(createSql(run.table))
+    const r = yield* child(run.script, [emulator.url, String(rows), run.table, ...run.args])
+    yield* Effect.try(() => verify(run.table)).pipe(Effect.flatten, Effect.orDie)
+    results[run.table] = r
+    console.log(
+      `  ${r.client.padEnd(36)} ${secs(r).toFixed(2).padStart(7)} s  ${`${fmt(rows / secs(r))} rows/s`.padStart(16)}` +
+        `  peak RSS ${mb(r.peakRss).padStart(7)}  checksum ok${r.detail ? `  (${r.detail})` : ""}`
+    )
+  }
+  const sdk = results.LOAD_SDK!
+  console.log(
+    `  ratio snowflake-sdk / bulkInsert: csv ${(sdk.millis / results.LOAD_CSV!.millis).toFixed(2)}×,` +
+      ` parquet ${(sdk.millis / results.LOAD_PARQUET!.millis).toFixed(2)}×  (target ≥ 5×)`
+  )
+  console.log(`  checksum (rows ids n1 amount name-lengths flags): ${expectedLine}`)
+
+  // ---- 2. PUT throughput and memory -----------------------------------------------------------
+  const dir = yield* Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "bench-ingest-"))),
+    (d) => Effect.sync(() => rmSync(d, { recursive: true, force: true }))
+  )
+  console.log("\n2. raw PUT (AUTO_COMPRESS=FALSE, client-side AES encryption on, GCS endpoint on loopback)")
+  const puts: Array<{ size: number; r: ChildReport }> = []
+  for (const size of [50 * MB, 200 * MB]) {
+    const file = randomFile(dir, size)
+    const r = yield* child("putOurs.ts", [emulator.url, file])
+    puts.push({ size, r })
+    console.log(
+      `  effect-snowflake ${mb(size).padStart(7)}  ${secs(r).toFixed(2).padStart(6)} s  ${(size / MB / secs(r)).toFixed(0).padStart(5)} MB/s  peak RSS ${mb(r.peakRss)}`
+    )
+    if (size === 200 * MB) {
+      const s = yield* child("putSdk.ts", [emulator.url, file])
+      console.log(
+        `  snowflake-sdk    ${mb(size).padStart(7)}  ${secs(s).toFixed(2).padStart(6)} s  ${(size / MB / secs(s)).toFixed(0).padStart(5)} MB/s  peak RSS ${mb(s.peakRss)}`
+      )
+    }
+  }
+  const listed = yield* sf.execute("LIST @~/bench")
+  console.log(`  stored: ${listed.rows.map((r) => `${String(r.name)} ${fmt(Number(r.size))} B`).join(", ")}`)
+  console.log(
+    `  peak RSS 200 MB / 50 MB file: ${(puts[1]!.r.peakRss / puts[0]!.r.peakRss).toFixed(2)}× (flat = 1.00×)`
+  )
+  console.log(`\nload average after: ${load()} (${availableParallelism()} cores)`)
+})
+
+Effect.runPromise(Effect.scoped(program)).catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

@@ -1,0 +1,34 @@
+/** effect-snowflake `Ingestion.bulkInsert` of N generated rows (CSV or Parquet). Args: url rows table format */
+import { Effect, Redacted, Stream } from "effect"
+import { Snowflake } from "../../src/index.js"
+import { PASSWORD, record, report, USER } from "./shared.js"
+
+const [url, rowsArg, table, format] = process.argv.slice(2)
+const rows = Number(rowsArg)
+
+const program = Effect.gen(function* () {
+  const ingestion = yield* Snowflake.Ingestion
+  const sf = yield* Snowflake.Client
+  yield* sf.execute("SELECT 1") // log in before the clock starts, as the sdk child does
+  const started = performance.now()
+  const result = yield* ingestion.bulkInsert(table!, Stream.range(0, rows - 1).pipe(Stream.map(record)), {
+    format: format as "csv" | "parquet"
+  })
+  if (result.rowsLoaded !== rows)
+    return yield* Effect.die(new Error(`loaded ${result.rowsLoaded} of ${rows}`))
+  report(`effect-snowflake bulkInsert (${format})`, started)
+})
+
+await Effect.runPromise(
+  program.pipe(
+    Effect.provide(
+      Snowflake.layer({
+        account: "emulator",
+        user: USER,
+        auth: { type: "password", password: Redacted.make(PASSWORD) },
+        accessUrl: url!,
+        pool: { min: 1, max: 1 }
+      })
+    )
+  )
+)

@@ -1,0 +1,32 @@
+/** effect-snowflake `Stages.put` of one local file, no compression (encryption per the stage). Args: url file [caFile] */
+import { readFileSync } from "node:fs"
+import { Effect, Redacted } from "effect"
+import { Snowflake } from "../../src/index.js"
+import { PASSWORD, report, USER } from "./shared.js"
+
+const [url, file, caFile] = process.argv.slice(2)
+
+const program = Effect.gen(function* () {
+  const stages = yield* Snowflake.Stages
+  const sf = yield* Snowflake.Client
+  yield* sf.execute("SELECT 1")
+  const started = performance.now()
+  const [row] = yield* stages.put(file!, "@~/bench", { autoCompress: false, overwrite: true })
+  if (row?.status !== "UPLOADED") return yield* Effect.die(new Error(`PUT: ${JSON.stringify(row)}`))
+  report("effect-snowflake PUT", started, String(row.targetSize))
+})
+
+await Effect.runPromise(
+  program.pipe(
+    Effect.provide(
+      Snowflake.layer({
+        account: "emulator",
+        user: USER,
+        auth: { type: "password", password: Redacted.make(PASSWORD) },
+        accessUrl: url!,
+        pool: { min: 1, max: 1 },
+        storage: { caCertificate: caFile === undefined ? undefined : readFileSync(caFile, "utf8") }
+      })
+    )
+  )
+)
