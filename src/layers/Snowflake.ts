@@ -106,20 +106,20 @@ const fromConfig = <E, R>(
   return withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
 }
 
-/** Recording or replaying, given the configuration used when recording. */
+/**
+ * Recording or replaying, given the configuration used when recording. The client, Stages and
+ * Ingestion all record to (or replay from) the one cassette; the live Stages and Ingestion under a
+ * recording run on the live client, so only the operations the program called are recorded.
+ */
 const simulated = <E, R>(
   mode: "record" | "replay",
   cassette: string,
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
 ): Layer.Layer<Services, E | SnowflakeError, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
-  if (mode === "replay") {
-    return withIngestion(
-      Simulation.replayingClient(cassette),
-      StageManager.layerUnavailable("a replayed simulation has no Snowflake sessions")
-    )
-  }
+  if (mode === "replay") return Simulation.replayingServices(cassette)
   const live = liveStatements(config)
-  return withIngestion(Simulation.recordingClient(cassette).pipe(Layer.provide(live)), liveStages(live))
+  const liveServices = withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
+  return Simulation.recordingServices(cassette).pipe(Layer.provide(Layer.merge(live, liveServices)))
 }
 
 /** `SNOWFLAKE_SIMULATION_MODE` decides between the live client and a simulated one. */

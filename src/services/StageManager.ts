@@ -140,6 +140,45 @@ const globToRegExp = (glob: string) =>
       .replaceAll("?", ".")}$`
   )
 
+/**
+ * The files a PUT path names, absolute and sorted: a glob in the file-name part is expanded, a
+ * plain path must exist (exported for the simulation, which fingerprints the same files).
+ */
+export const expandPath = (
+  fs: FileSystem.FileSystem,
+  path: string
+): Effect.Effect<ReadonlyArray<string>, StageUploadError> => {
+  const ioError = (what: string) => (cause: unknown) => new StageUploadError({ message: what, cause })
+  const absolute = nodePath.resolve(path)
+  const base = nodePath.basename(absolute)
+  if (!/[*?]/.test(base)) {
+    return fs.exists(absolute).pipe(
+      Effect.mapError(ioError(`Could not read ${absolute}`)),
+      Effect.flatMap((exists) =>
+        exists
+          ? Effect.succeed([absolute])
+          : Effect.fail(new StageUploadError({ message: `File not found: ${absolute}` }))
+      )
+    )
+  }
+  const dir = nodePath.dirname(absolute)
+  const matcher = globToRegExp(base)
+  return fs.readDirectory(dir).pipe(
+    Effect.mapError(ioError(`Could not list ${dir}`)),
+    Effect.map((names) =>
+      names
+        .filter((n) => matcher.test(n))
+        .sort()
+        .map((n) => nodePath.join(dir, n))
+    ),
+    Effect.flatMap((files) =>
+      files.length > 0
+        ? Effect.succeed(files)
+        : Effect.fail(new StageUploadError({ message: `No file matches ${absolute}` }))
+    )
+  )
+}
+
 /** A local file to upload. */
 export interface LocalFile {
   readonly name: string
@@ -272,6 +311,7 @@ export const makeWith = (
   fs: FileSystem.FileSystem
 ): StageManagerService => {
   const { uploadOne, downloadOne, ioError } = makeTransfers(fs)
+  const expand = (path: string) => expandPath(fs, path)
   /** Sends PUT/GET and decodes the transfer instruction it is answered with. */
   const instruction = (sqlText: string) =>
     pool.withSession((session) =>
@@ -307,38 +347,6 @@ export const makeWith = (
       )
     ).pipe(Effect.mapError(ioError(`Could not read ${path}`)))
   })
-
-  /** Expands a glob in the file-name part; plain paths must exist. */
-  const expand = (path: string): Effect.Effect<ReadonlyArray<string>, StageUploadError> => {
-    const absolute = nodePath.resolve(path)
-    const base = nodePath.basename(absolute)
-    if (!/[*?]/.test(base)) {
-      return fs.exists(absolute).pipe(
-        Effect.mapError(ioError(`Could not read ${absolute}`)),
-        Effect.flatMap((exists) =>
-          exists
-            ? Effect.succeed([absolute])
-            : Effect.fail(new StageUploadError({ message: `File not found: ${absolute}` }))
-        )
-      )
-    }
-    const dir = nodePath.dirname(absolute)
-    const matcher = globToRegExp(base)
-    return fs.readDirectory(dir).pipe(
-      Effect.mapError(ioError(`Could not list ${dir}`)),
-      Effect.map((names) =>
-        names
-          .filter((n) => matcher.test(n))
-          .sort()
-          .map((n) => nodePath.join(dir, n))
-      ),
-      Effect.flatMap((files) =>
-        files.length > 0
-          ? Effect.succeed(files)
-          : Effect.fail(new StageUploadError({ message: `No file matches ${absolute}` }))
-      )
-    )
-  }
 
   const guard = <A>(
     mode: "fail" | "report" | undefined,

@@ -6,12 +6,14 @@
  * program gives the same file except query ids. It never holds credentials: interactions are
  * recorded above the Transport (no tokens, no chunk URLs, no `qrmk`), and error causes are dropped.
  *
- * New kinds of interaction (ingestion, say) add an operation literal and an optional response
- * field; readers of version 1 files keep working.
+ * New kinds of interaction add an operation literal and optional request and response fields, so
+ * version 1 files written before them still decode: that is how the stage and ingestion operations
+ * (IngestionCassette.ts) joined version 1.
  */
 import * as Schema from "effect/Schema"
 import { SnowflakeError } from "../errors/SnowflakeError.js"
 import { RowTypeEntry } from "../protocol/wire/query.js"
+import { ingestionRequestFields, ingestionResponseFields } from "./IngestionCassette.js"
 
 export const FORMAT = "effect-snowflake/cassette"
 export const VERSION = 1
@@ -23,7 +25,13 @@ export const Operation = Schema.Literal(
   "submit",
   "status",
   "awaitResult",
-  "cancel"
+  "cancel",
+  "put",
+  "get",
+  "list",
+  "remove",
+  "copyInto",
+  "bulkInsert"
 )
 export type Operation = typeof Operation.Type
 
@@ -58,7 +66,8 @@ export const Request = Schema.Struct({
     Schema.Record({ key: Schema.String, value: Schema.Union(Schema.String, Schema.Number, Schema.Boolean) })
   ),
   /** For status, awaitResult and cancel: the query asked about. */
-  queryId: Schema.optional(Schema.String)
+  queryId: Schema.optional(Schema.String),
+  ...ingestionRequestFields
 })
 export type Request = typeof Request.Type
 
@@ -107,6 +116,7 @@ export const Response = Schema.Struct({
   stream: Schema.optional(RecordedStream),
   handle: Schema.optional(Schema.Struct({ queryId: Schema.String })),
   status: Schema.optional(RecordedStatus),
+  ...ingestionResponseFields,
   error: Schema.optional(SnowflakeError)
 })
 export type Response = typeof Response.Type

@@ -31,11 +31,17 @@ export const scrubUrls = (text: string): string =>
 const encodeError = Schema.encodeSync(SnowflakeError)
 const decodeError = Schema.decodeUnknownSync(SnowflakeError)
 
-/** The same typed error, without its cause and with URLs scrubbed: safe to write to a file. */
-export const toRecordedError = (error: SnowflakeError): SnowflakeError => {
+/**
+ * The same typed error, without its cause and with URLs scrubbed (then `scrub` applied to the
+ * message, for local paths): safe to write to a file.
+ */
+export const toRecordedError = (
+  error: SnowflakeError,
+  scrub: (message: string) => string = (message) => message
+): SnowflakeError => {
   const { cause: _cause, ...fields } = encodeError(error) as {
     readonly cause?: unknown
     readonly message: string
   }
-  return decodeError({ ...fields, message: scrubUrls(fields.message) })
+  return decodeError({ ...fields, message: scrub(scrubUrls(fields.message)) })
 }

@@ -3,8 +3,9 @@
  * readable account of how they differ.
  *
  * A recorded request *resembles* the new one when it is the same operation and its normalised SQL
- * is the same, or shares at least half its tokens (Dice coefficient ≥ 0.5). The closest is the
- * one with the most similar SQL, then the fewest differing fields.
+ * is the same, or shares at least half its tokens (Dice coefficient ≥ 0.5). Stage and ingestion
+ * operations without SQL resemble by their subject: the same stage or table, else (PUT) the same
+ * file names. The closest is the most similar, then the one with the fewest differing fields.
  */
 import type { Request } from "./Cassette.js"
 import { tokenize } from "./normalizeSql.js"
@@ -30,9 +31,13 @@ export const sqlSimilarity = (a: string, b: string): number => {
   return (2 * shared) / (left.length + right.length)
 }
 
-/** Leaf fields of a request as `path → JSON text` (`context.warehouse`, `bindings.1.value`, …). */
+const isObject = (value: unknown): value is object => value !== null && typeof value === "object"
+
+/** Leaf fields of a request as `path → JSON text` (`context.warehouse`, `bindings.1.value`, `files.0.sha256`, …). */
 const flatten = (value: unknown, path: string, out: Map<string, string>): Map<string, string> => {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+  // Arrays of plain values (column lists) stay one field; arrays of objects (PUT's files) open up.
+  const open = isObject(value) && (!Array.isArray(value) || value.some(isObject))
+  if (open) {
     for (const [k, v] of Object.entries(value)) {
       if (v !== undefined) flatten(v, path === "" ? k : `${path}.${k}`, out)
     }
@@ -64,21 +69,32 @@ export interface NearMiss {
   readonly differences: ReadonlyArray<Difference>
 }
 
+const fileNames = (request: Request) => request.files?.map((f) => f.name).join("\n")
+
+/** How alike two requests of one operation are, from 0 to 1. */
+export const similarity = (a: Request, b: Request): number => {
+  if (a.sql !== undefined && b.sql !== undefined) return sqlSimilarity(a.sql, b.sql)
+  if (a.sql !== undefined || b.sql !== undefined) return 0
+  if (a.stage !== undefined && a.stage === b.stage) return 1
+  if (a.table !== undefined && a.table === b.table) return 1
+  const files = fileNames(a)
+  return files !== undefined && files === fileNames(b) ? RESEMBLANCE : 0
+}
+
 /** The recorded request closest to `requested`, when one resembles it. */
 export const closest = (requested: Request, recorded: ReadonlyArray<Request>): NearMiss | undefined => {
   let best: { miss: NearMiss; similarity: number } | undefined
   recorded.forEach((candidate, index) => {
     if (candidate.operation !== requested.operation) return
-    if (candidate.sql === undefined || requested.sql === undefined) return
-    const similarity = sqlSimilarity(candidate.sql, requested.sql)
-    if (similarity < RESEMBLANCE) return
+    const alike = similarity(candidate, requested)
+    if (alike < RESEMBLANCE) return
     const diff = differences(candidate, requested)
     if (diff.length === 0) return
     const better =
       best === undefined ||
-      similarity > best.similarity ||
-      (similarity === best.similarity && diff.length < best.miss.differences.length)
-    if (better) best = { miss: { index, recorded: candidate, differences: diff }, similarity }
+      alike > best.similarity ||
+      (alike === best.similarity && diff.length < best.miss.differences.length)
+    if (better) best = { miss: { index, recorded: candidate, differences: diff }, similarity: alike }
   })
   return best?.miss
 }

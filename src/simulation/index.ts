@@ -2,5 +2,12 @@
 export * as Cassette from "./Cassette.js"
 export * as CassetteFile from "./CassetteFile.js"
 export * as Fingerprint from "./Fingerprint.js"
-export { recording, recordingClient, replaying, replayingClient } from "./layer.js"
+export {
+  recording,
+  recordingClient,
+  recordingServices,
+  replaying,
+  replayingClient,
+  replayingServices
+} from "./layer.js"
 export { normalizeSql } from "./normalizeSql.js"

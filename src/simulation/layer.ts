@@ -1,23 +1,63 @@
 /**
- * The simulation as layers of `Statements` and of the client built on it:
+ * The simulation as layers:
  *
- * - `recording(path)` wraps the live `Statements` and writes the cassette when the layer's scope
- *   closes (once, atomically; a write failure is logged, the program's outcome stands);
- * - `replaying(path)` reads the cassette when built and needs nothing else — no HttpClient, no
- *   configuration, no account.
+ * - `recordingServices(path)` wraps the live client, `Stages` and `Ingestion` and writes one
+ *   cassette, in call order across all three, when the layer's scope closes (once, atomically; a
+ *   write failure is logged, the program's outcome stands);
+ * - `replayingServices(path)` reads the cassette when built and needs nothing else but a
+ *   FileSystem (for PUT's local files and GET's downloads) — no HttpClient, no configuration, no
+ *   account;
+ * - `recording` / `replaying` (and the `…Client` layers over them) do the same for `Statements`
+ *   alone.
  */
-import type * as FileSystem from "@effect/platform/FileSystem"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { InvalidConfig } from "../errors/Config.js"
 import type { SimulationNotRecorded } from "../errors/Simulation.js"
+import { Ingestion } from "../services/Ingestion.js"
 import * as QueryEngine from "../services/QueryEngine.js"
 import { SnowflakeConfig } from "../services/SnowflakeConfig.js"
+import { StageManager } from "../services/StageManager.js"
 import { Statements } from "../services/Statements.js"
+import type * as Cassette from "./Cassette.js"
 import * as CassetteFile from "./CassetteFile.js"
+import * as IngestionRecorder from "./IngestionRecorder.js"
+import * as IngestionReplayer from "./IngestionReplayer.js"
+import * as Playback from "./Playback.js"
 import * as Recorder from "./Recorder.js"
 import * as Replayer from "./Replayer.js"
+import * as Tape from "./Tape.js"
 import { reportTypeErrors } from "./typeErrors.js"
+
+/** What the simulated layers provide: the client, Stages and Ingestion. */
+export type Services = QueryEngine.QueryEngine | StageManager | Ingestion
+
+/** A tape for the configured connection, written to `path` when the scope closes. */
+const tapeFor = (path: string) =>
+  Effect.gen(function* () {
+    const config = yield* SnowflakeConfig
+    const defaults: Cassette.RecordedContext = {
+      ...(config.warehouse !== undefined ? { warehouse: config.warehouse } : {}),
+      ...(config.role !== undefined ? { role: config.role } : {}),
+      ...(config.database !== undefined ? { database: config.database } : {}),
+      ...(config.schema !== undefined ? { schema: config.schema } : {})
+    }
+    const tape = yield* Tape.make(defaults)
+    const context = yield* Effect.context<FileSystem.FileSystem>()
+    yield* Effect.addFinalizer(() =>
+      Effect.flatMap(tape.cassette, (cassette) => CassetteFile.write(path, cassette)).pipe(
+        Effect.provide(context),
+        Effect.catchAll((error) =>
+          Effect.logError(`effect-snowflake: could not write the cassette ${path}`).pipe(
+            Effect.annotateLogs({ error: String(error) })
+          )
+        )
+      )
+    )
+    return tape
+  })
 
 export const recording = (
   path: string
@@ -26,26 +66,54 @@ export const recording = (
     Statements,
     Effect.gen(function* () {
       const live = yield* Statements
-      const config = yield* SnowflakeConfig
-      const defaults = {
-        ...(config.warehouse !== undefined ? { warehouse: config.warehouse } : {}),
-        ...(config.role !== undefined ? { role: config.role } : {}),
-        ...(config.database !== undefined ? { database: config.database } : {}),
-        ...(config.schema !== undefined ? { schema: config.schema } : {})
-      }
-      const recorder = yield* Recorder.make(live, defaults)
-      const context = yield* Effect.context<FileSystem.FileSystem>()
-      yield* Effect.addFinalizer(() =>
-        Effect.flatMap(recorder.cassette, (cassette) => CassetteFile.write(path, cassette)).pipe(
-          Effect.provide(context),
-          Effect.catchAll((error) =>
-            Effect.logError(`effect-snowflake: could not write the cassette ${path}`).pipe(
-              Effect.annotateLogs({ error: String(error) })
-            )
-          )
-        )
+      return Recorder.makeWith(live, yield* tapeFor(path))
+    })
+  )
+
+/**
+ * The client, Stages and Ingestion recording to one cassette. The live `Stages` and `Ingestion`
+ * it wraps must run on a client that is *not* recording: their inner statements are not asked for
+ * on replay, which answers the whole operation.
+ */
+export const recordingServices = (
+  path: string
+): Layer.Layer<
+  Services,
+  never,
+  Statements | StageManager | Ingestion | SnowflakeConfig | FileSystem.FileSystem
+> =>
+  Layer.scopedContext(
+    Effect.gen(function* () {
+      const tape = yield* tapeFor(path)
+      const engine = QueryEngine.makeWith(Recorder.makeWith(yield* Statements, tape))
+      const recorded = IngestionRecorder.make(
+        tape,
+        yield* StageManager,
+        yield* Ingestion,
+        yield* FileSystem.FileSystem
       )
-      return recorder.statements
+      return Context.make(QueryEngine.QueryEngine, engine).pipe(
+        Context.add(StageManager, recorded.stages),
+        Context.add(Ingestion, recorded.ingestion)
+      )
+    })
+  )
+
+/** The client, Stages and Ingestion replaying one cassette. */
+export const replayingServices = (
+  path: string
+): Layer.Layer<Services, InvalidConfig | SimulationNotRecorded, FileSystem.FileSystem> =>
+  Layer.effectContext(
+    Effect.gen(function* () {
+      const playback = yield* Effect.flatMap(CassetteFile.read(path), (cassette) =>
+        Playback.make(cassette, path)
+      )
+      const engine = reportTypeErrors(QueryEngine.makeWith(Replayer.makeWith(playback)))
+      const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem)
+      return Context.make(QueryEngine.QueryEngine, engine).pipe(
+        Context.add(StageManager, replayed.stages),
+        Context.add(Ingestion, replayed.ingestion)
+      )
     })
   )
 

@@ -11,7 +11,9 @@
  * - string literals (`'…'`, `$$…$$`) and quoted identifiers (`"…"`) are kept byte for byte;
  * - trailing semicolons are dropped (Snowflake ignores them);
  * - numbers, operators and bind markers (`?`, `:1`, `:name`) are kept as written (a bind name
- *   after `:` is upper-cased like any unquoted word).
+ *   after `:` is upper-cased like any unquoted word);
+ * - a stage reference (`@db.schema.stage/path/`, `@%table`, `@~/path`) is one token: its unquoted
+ *   name parts upper-cased, its path kept exactly (stage paths are case-sensitive).
  */
 
 type Token = { readonly kind: "word" | "quoted" | "other"; readonly text: string }
@@ -42,6 +44,38 @@ const skipQuoted = (sql: string, i: number, quote: string, backslashEscapes: boo
   return sql.length
 }
 
+/** Index just past a stage reference starting at `i` (`@`): up to whitespace, `;`, `,`, `(` or `)`. */
+const skipStage = (sql: string, i: number): number => {
+  let j = i + 1
+  while (j < sql.length) {
+    const c = sql[j]!
+    if (c === '"') j = skipQuoted(sql, j, '"', false)
+    else if (isSpace(c) || c === ";" || c === "," || c === "(" || c === ")" || c === "'") return j
+    else j++
+  }
+  return j
+}
+
+/**
+ * The canonical spelling of a stage reference: unquoted name parts upper-cased (Snowflake resolves
+ * them so), quoted parts and the path after the first `/` exactly as written.
+ */
+export const normalizeStage = (stage: string): string => {
+  let out = ""
+  let j = 0
+  while (j < stage.length && stage[j] !== "/") {
+    if (stage[j] === '"') {
+      const end = skipQuoted(stage, j, '"', false)
+      out += stage.slice(j, end)
+      j = end
+    } else {
+      out += stage[j]!.toUpperCase()
+      j++
+    }
+  }
+  return out + stage.slice(j)
+}
+
 /** Splits SQL into tokens, dropping whitespace and comments. Never fails: unknown bytes are tokens. */
 export const tokenize = (sql: string): ReadonlyArray<Token> => {
   const tokens: Array<Token> = []
@@ -69,6 +103,10 @@ export const tokenize = (sql: string): ReadonlyArray<Token> => {
       const close = sql.indexOf("$$", i + 2)
       const end = close === -1 ? sql.length : close + 2
       tokens.push({ kind: "quoted", text: sql.slice(i, end) })
+      i = end
+    } else if (c === "@") {
+      const end = skipStage(sql, i)
+      tokens.push({ kind: "quoted", text: normalizeStage(sql.slice(i, end)) })
       i = end
     } else if (isWordStart(c)) {
       let j = i + 1

@@ -31,4 +31,15 @@ describe("normalizeSql", () => {
     )
     assert.notStrictEqual(normalizeSql("select 1.5"), normalizeSql("select 1.50"))
   })
+
+  it("spells a stage reference as one token: names upper-case, paths exact", () => {
+    assert.strictEqual(
+      normalizeSql("copy into t from @my_db.sch.landing/Day1/ file_format = (type = csv)"),
+      "COPY INTO T FROM @MY_DB.SCH.LANDING/Day1/ FILE_FORMAT = (TYPE = CSV)"
+    )
+    assert.strictEqual(normalizeSql("list @%orders"), "LIST @%ORDERS")
+    assert.strictEqual(normalizeSql('list @"My Stage"/x;'), 'LIST @"My Stage"/x')
+    assert.notStrictEqual(normalizeSql("list @s/day1"), normalizeSql("list @s/DAY1"))
+    assert.strictEqual(normalizeSql("list @s/day1"), normalizeSql("LIST @S/day1"))
+  })
 })

@@ -6,9 +6,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { Emulator } from "../../src/emulator/index.js"
+import { Emulator, type EmulatorOptions } from "../../src/emulator/index.js"
 import * as Snowflake from "../../src/layers/Snowflake.js"
-import type { QueryEngine } from "../../src/services/QueryEngine.js"
 import * as Query from "../../src/sql/Query.js"
 import { clientOptions, emulatorOptions } from "../integration/support.js"
 
@@ -68,11 +67,18 @@ export const program = Effect.gen(function* () {
   }
 })
 
-/** Starts an emulator with small chunks, records `run` against it, stops everything. */
-export const recordAgainstEmulator = <A, E>(cassette: string, run: Effect.Effect<A, E, QueryEngine>) =>
+/**
+ * Starts an emulator with small chunks (and the given stage storage), records `run` against it,
+ * stops everything.
+ */
+export const recordAgainstEmulator = <A, E>(
+  cassette: string,
+  run: Effect.Effect<A, E, Snowflake.Services>,
+  storage: EmulatorOptions["storage"] = "local"
+) =>
   Effect.scoped(
     Effect.gen(function* () {
-      const emulator = yield* Emulator.start({ ...emulatorOptions, chunkRows: 60, inlineRows: 10 })
+      const emulator = yield* Emulator.start({ ...emulatorOptions, chunkRows: 60, inlineRows: 10, storage })
       const context = yield* Layer.build(
         Snowflake.layerSimulated({ mode: "record", cassette, connection: clientOptions(emulator.url) })
       )
