@@ -59,14 +59,22 @@ export const columnEncoding = (type: DuckDBType): ColumnEncoding => {
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
       return { meta: meta("boolean"), sql: (r) => `CASE WHEN ${r} THEN '1' ELSE '0' END`, escaped: false }
+    // Table columns are stored as DECIMAL(38,0) (Snowflake's INT), so they answer NUMBER(38,0) as
+    // Snowflake does; computed integers get the digits their DuckDB type can hold, the way
+    // Snowflake sizes expressions (a literal 1 is NUMBER(1,0), COUNT(*) NUMBER(18,0)), so clients
+    // that pick number vs bigint by precision see what they would see against Snowflake.
     case DuckDBTypeId.TINYINT:
-    case DuckDBTypeId.SMALLINT:
-    case DuckDBTypeId.INTEGER:
-    case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.UTINYINT:
+      return fixed(3, 0)
+    case DuckDBTypeId.SMALLINT:
     case DuckDBTypeId.USMALLINT:
+      return fixed(5, 0)
+    case DuckDBTypeId.INTEGER:
     case DuckDBTypeId.UINTEGER:
+      return fixed(10, 0)
+    case DuckDBTypeId.BIGINT:
     case DuckDBTypeId.UBIGINT:
+      return fixed(19, 0)
     case DuckDBTypeId.HUGEINT:
     case DuckDBTypeId.UHUGEINT:
     case DuckDBTypeId.BIGNUM:
