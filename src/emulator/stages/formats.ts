@@ -73,46 +73,59 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
         quoted = true
         i++
         col++
+        // runs of ordinary characters are sliced, not appended one by one (big files)
+        let run = i
         for (;;) {
           if (i >= n) break
           const c = text[i] as string
           if (escapeChar !== undefined && c === escapeChar && i + 1 < n) {
-            value += text[i + 1]
+            value += text.slice(run, i) + text[i + 1]
             i += 2
             col += 2
+            run = i
           } else if (c === quote && text[i + 1] === quote) {
-            value += quote
+            value += text.slice(run, i) + quote
             i += 2
             col += 2
+            run = i
           } else if (c === quote) {
+            value += text.slice(run, i)
             i++
             col++
+            run = i
             break
           } else {
             if (c === "\n") {
               line++
               col = 0
             }
-            value += c
             i++
             col++
           }
         }
+        value += text.slice(run, i)
       }
       // the rest of the field, up to a delimiter or the end of the record
+      let run = i
       while (i < n && !text.startsWith(delimiter, i) && !text.startsWith(recordDelimiter, i)) {
         const c = text[i] as string
         if (!quoted && unenclosedEscape !== undefined && c === unenclosedEscape && i + 1 < n) {
           const next = text[i + 1] as string
-          value += next === "N" ? "\\N" : next
+          value += text.slice(run, i) + (next === "N" ? "\\N" : next)
           i += 2
           col += 2
+          run = i
           continue
         }
-        if (c !== "\r" || !text.startsWith(recordDelimiter, i + 1)) value += c
+        // a CR right before the record delimiter is not part of the field
+        if (c === "\r" && text.startsWith(recordDelimiter, i + 1)) {
+          value += text.slice(run, i)
+          run = i + 1
+        }
         i++
         col++
       }
+      value += text.slice(run, i)
       if (trim && !quoted) value = value.trim()
       cells.push(!quoted && ((emptyAsNull && value === "") || nullIf.has(value)) ? null : value)
       if (i >= n) endOfRecord = true

@@ -9,7 +9,7 @@ import * as os from "node:os"
 import * as nodePath from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { type DuckFailure, queryRows, runStatement } from "../engine/duck.js"
+import { type DuckFailure, interruptible, queryRows, runStatement } from "../engine/duck.js"
 import { quoteIdent, quoteString } from "../engine/lexer.js"
 import type { ParsedRecord } from "./formats.js"
 
@@ -90,6 +90,13 @@ const convert = (column: TargetColumn, i: number, tryCast: boolean): string => {
   if (column.type === "BLOB") return `${tryCast ? "try(" : "("}unhex(${c}))`
   if (column.type === "BOOLEAN")
     return `${cast}(CASE upper(trim(${c})) WHEN 'YES' THEN 'true' WHEN 'Y' THEN 'true' WHEN 'ON' THEN 'true' WHEN 'NO' THEN 'false' WHEN 'N' THEN 'false' WHEN 'OFF' THEN 'false' ELSE ${c} END AS BOOLEAN)`
+  const wide = /^DECIMAL\((\d+),\s*(\d+)\)$/.exec(column.type)
+  if (wide !== null && Number(wide[1]) > 18 && Number(wide[2]) <= 18) {
+    // NUMBER is DECIMAL(38,s): DuckDB parses text into 128-bit decimals ~35× slower than into
+    // 64-bit ones, so most values take the DECIMAL(18,s) path and only those that overflow it the
+    // wide one (COALESCE evaluates its second argument only for rows where the first is NULL).
+    return `COALESCE(TRY_CAST(trim(${c}) AS DECIMAL(18,${wide[2]})), ${cast}(trim(${c}) AS ${column.type}))`
+  }
   if (/^(DECIMAL|INTEGER|BIGINT|HUGEINT|SMALLINT|TINYINT|DOUBLE|FLOAT|REAL)/.test(column.type))
     return `${cast}(trim(${c}) AS ${column.type})`
   return `${cast}(${c} AS ${column.type})`
@@ -114,33 +121,41 @@ export interface StagedFile {
 const tempFile = (suffix: string) =>
   nodePath.join(os.tmpdir(), `effect-sf-copy-${randomBytes(8).toString("hex")}${suffix}`)
 
-/** Stages text records (cells already aligned to the target's columns) and finds the bad ones. */
+/**
+ * Stages text records (cells already aligned to the target's columns) and finds the bad ones.
+ * The rows go in through DuckDB's appender: no intermediate file, no JSON to write and re-parse.
+ */
 export const stageRecords = (
   connection: DuckDBConnection,
   target: Target,
   records: ReadonlyArray<ParsedRecord>
 ): Effect.Effect<StagedFile, DuckFailure> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => tempFile(".ndjson")),
-    (file) =>
-      Effect.gen(function* () {
-        const lines = records.map((r, row) => {
-          const o: Record<string, string | number | null> = { __row: row }
-          target.columns.forEach((_, i) => {
-            o[`c${i}`] = r.cells[i] ?? null
-          })
-          return JSON.stringify(o)
+  Effect.gen(function* () {
+    const name = nextStagingName()
+    const columns = target.columns.map((_, i) => `${cell(i)} VARCHAR`)
+    yield* runStatement(
+      connection,
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (__row BIGINT${columns.map((c) => `, ${c}`).join("")})`
+    )
+    const width = target.columns.length
+    yield* interruptible(connection, async () => {
+      const appender = await connection.createAppender(name, "main", "temp")
+      try {
+        records.forEach((record, row) => {
+          appender.appendBigInt(BigInt(row))
+          for (let i = 0; i < width; i++) {
+            const value = record.cells[i]
+            if (value === null || value === undefined) appender.appendNull()
+            else appender.appendVarchar(value)
+          }
+          appender.endRow()
         })
-        yield* Effect.promise(() => fs.writeFile(file, lines.length === 0 ? "" : `${lines.join("\n")}\n`))
-        const types = [`'__row': 'BIGINT'`, ...target.columns.map((_, i) => `'c${i}': 'VARCHAR'`)].join(", ")
-        const source =
-          records.length === 0
-            ? `(SELECT CAST(NULL AS BIGINT) AS __row, ${target.columns.map((_, i) => `CAST(NULL AS VARCHAR) AS ${cell(i)}`).join(", ")} LIMIT 0)`
-            : `read_json(${quoteString(file)}, format = 'newline_delimited', columns = {${types}})`
-        return yield* stageFrom(connection, target, source)
-      }),
-    (file) => Effect.promise(() => fs.rm(file, { force: true }))
-  )
+      } finally {
+        appender.closeSync()
+      }
+    })
+    return yield* checkStaged(connection, target, quoteIdent(name))
+  })
 
 /** Stages a Parquet file: its columns matched to the target by name (or by position). */
 export const stageParquet = (
@@ -177,11 +192,21 @@ export const stageParquet = (
 
 let stagingCounter = 0
 
+const nextStagingName = () => {
+  stagingCounter += 1
+  return `__sf_copy_${stagingCounter}`
+}
+
 const stageFrom = (connection: DuckDBConnection, target: Target, source: string) =>
   Effect.gen(function* () {
-    stagingCounter += 1
-    const table = quoteIdent(`__sf_copy_${stagingCounter}`)
+    const table = quoteIdent(nextStagingName())
     yield* runStatement(connection, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${source}`)
+    return yield* checkStaged(connection, target, table)
+  })
+
+/** Counts a staged table's rows and finds each bad row's first bad column. */
+const checkStaged = (connection: DuckDBConnection, target: Target, table: string) =>
+  Effect.gen(function* () {
     const countRows = yield* queryRows(connection, `SELECT count(*) FROM ${table}`)
     const bad = yield* queryRows(
       connection,
