@@ -60,7 +60,7 @@ const stageSql = (stage: string) =>
   })
 
 /** A PUT's fingerprint, and the source to send live (a streamed one, now in memory). */
-export const put = <E>(
+export const put = <E = never>(
   fs: FileSystem.FileSystem,
   defaults: RecordedContext,
   source: PutSource<E>,
@@ -139,7 +139,7 @@ const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stre
   Stream.StreamTypeId in (value as object)
 
 /** A bulk insert's fingerprint, and its records read whole (to send live, from memory). */
-export const bulkInsert = <E>(
+export const bulkInsert = <E = never>(
   defaults: RecordedContext,
   table: string,
   records: Records<E>,

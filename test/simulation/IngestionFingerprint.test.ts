@@ -1,0 +1,178 @@
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import { assert, describe, it } from "@effect/vitest"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as Snowflake from "../../src/layers/Snowflake.js"
+import * as Fp from "../../src/simulation/IngestionFingerprint.js"
+import * as StableJson from "../../src/simulation/stableJson.js"
+import * as CopyInto from "../../src/sql/CopyInto.js"
+import { tempCassette } from "./support.js"
+
+const scratch = Effect.acquireRelease(
+  Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "sf-fp-"))),
+  (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
+)
+
+const records = [
+  { ID: 1, NAME: "a" },
+  { ID: 2n, NAME: null }
+]
+
+describe("ingestion fingerprints", () => {
+  it.scoped(
+    "PUT: base names and content digests, never local paths; a stream with the same bytes agrees",
+    () =>
+      Effect.gen(function* () {
+        const dir = yield* scratch
+        fs.writeFileSync(path.join(dir, "a.csv"), "1,x\n")
+        fs.writeFileSync(path.join(dir, "b.csv"), "2,y\n")
+        const fileSystem = yield* FileSystem.FileSystem
+        const fromGlob = yield* Fp.put(fileSystem, {}, path.join(dir, "*.csv"), "@landing/Day1")
+        assert.deepStrictEqual(
+          fromGlob.request.files?.map((f) => f.name),
+          ["a.csv", "b.csv"]
+        )
+        assert.notInclude(JSON.stringify(fromGlob.request), dir)
+        assert.strictEqual(fromGlob.request.stage, "@LANDING/Day1")
+        const fromStream = yield* Fp.put(
+          fileSystem,
+          {},
+          { name: "a.csv", stream: Stream.make("1,", "x\n").pipe(Stream.encodeText) },
+          "@LANDING/Day1"
+        )
+        assert.deepStrictEqual(fromStream.request, {
+          ...fromGlob.request,
+          files: [fromGlob.request.files![0]!]
+        })
+        // The stream was read to digest it; what is sent live is the same bytes again.
+        const sent = fromStream.source as { readonly stream: Stream.Stream<Uint8Array> }
+        const text = yield* Stream.runCollect(sent.stream.pipe(Stream.decodeText()))
+        assert.strictEqual([...text].join(""), "1,x\n")
+        fs.writeFileSync(path.join(dir, "a.csv"), "1,z\n")
+        const changed = yield* Fp.put(fileSystem, {}, path.join(dir, "a.csv"), "@landing/Day1")
+        assert.notStrictEqual(changed.request.files![0]!.sha256, fromGlob.request.files![0]!.sha256)
+        const bad = yield* Effect.flip(Fp.put(fileSystem, {}, path.join(dir, "a.csv"), "@x; drop table t"))
+        assert.strictEqual(bad._tag, "FileFormatError")
+      }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+
+  it.effect(
+    "bulkInsert: an array and a stream of the same records agree; other records, columns or format do not",
+    () =>
+      Effect.gen(function* () {
+        const defaults = { database: "analytics", schema: "public" }
+        const array = yield* Fp.bulkInsert(defaults, "people", records)
+        const stream = yield* Fp.bulkInsert(defaults, "people", Stream.fromIterable(records))
+        assert.deepStrictEqual(stream.request, array.request)
+        assert.deepStrictEqual(array.request.context, { database: "ANALYTICS", schema: "PUBLIC" })
+        assert.strictEqual(array.request.records, 2)
+        const reordered = yield* Fp.bulkInsert(defaults, "people", [{ NAME: "a", ID: 1 }, records[1]!])
+        assert.notStrictEqual(reordered.request.digest, array.request.digest)
+        const json = yield* Fp.bulkInsert(defaults, "people", records, { format: "json", columns: ["ID"] })
+        assert.deepStrictEqual(json.request.options, { format: "json", onError: "ABORT_STATEMENT" })
+        assert.deepStrictEqual(json.request.columns, ["ID"])
+      })
+  )
+
+  it.effect("copyInto: the rendered statement, normalised; an invalid COPY fails as it would live", () =>
+    Effect.gen(function* () {
+      const copy = (table: string) => CopyInto.table(table).pipe(CopyInto.from("@landing/Day1"))
+      const a = yield* Fp.copyInto({}, copy("events"))
+      const b = yield* Fp.copyInto({}, copy("EVENTS"))
+      assert.strictEqual(a.operation, "copyInto")
+      assert.strictEqual(StableJson.key(a), StableJson.key(b))
+      assert.include(a.sql!, "@LANDING/Day1")
+      const invalid = yield* Effect.flip(Fp.copyInto({}, CopyInto.table("events")))
+      assert.strictEqual(invalid._tag, "FileFormatError")
+    })
+  )
+})
+
+describe("layerConfig replays Stages and Ingestion with SNOWFLAKE_SIMULATION_MODE=replay", () => {
+  it.scoped("list, copyInto and bulkInsert answer from the cassette with no account", () =>
+    Effect.gen(function* () {
+      const cassette = yield* tempCassette
+      const bulk = yield* Fp.bulkInsert({}, "people", records)
+      const copy = yield* Fp.copyInto({}, CopyInto.table("events").pipe(CopyInto.from("@landing")))
+      fs.mkdirSync(path.dirname(cassette), { recursive: true })
+      fs.writeFileSync(
+        cassette,
+        JSON.stringify({
+          format: "effect-snowflake/cassette",
+          version: 1,
+          context: {},
+          interactions: [
+            {
+              request: { operation: "list", stage: "@LANDING" },
+              response: { stageFiles: [{ name: "landing/a.csv.gz", size: 48 }] }
+            },
+            {
+              request: copy,
+              response: {
+                copy: {
+                  filesProcessed: 1,
+                  rowsLoaded: 0,
+                  results: [
+                    {
+                      file: "landing/a.csv.gz",
+                      status: "LOAD_FAILED",
+                      rowsParsed: 1,
+                      rowsLoaded: 0,
+                      errorsSeen: 1,
+                      firstError: "Numeric value 'x' is not recognized",
+                      firstErrorLine: 1
+                    }
+                  ]
+                }
+              }
+            },
+            {
+              request: bulk.request,
+              response: {
+                bulkInsert: { filesProcessed: 1, rowsLoaded: 2, recordsSent: 2, rejected: 0, results: [] }
+              }
+            }
+          ]
+        })
+      )
+      const outcome = yield* Effect.gen(function* () {
+        const stages = yield* Snowflake.Stages
+        const ingestion = yield* Snowflake.Ingestion
+        const listed = yield* stages.list("@landing")
+        const copied = yield* ingestion.copyInto(CopyInto.table("events").pipe(CopyInto.from("@landing")))
+        const inserted = yield* ingestion.bulkInsert("people", Stream.fromIterable(records))
+        return { listed, copied, inserted }
+      }).pipe(
+        Effect.provide(Snowflake.layerConfig()),
+        Effect.withConfigProvider(
+          ConfigProvider.fromMap(
+            new Map([
+              ["SNOWFLAKE_SIMULATION_MODE", "replay"],
+              ["SNOWFLAKE_SIMULATION_FILE", cassette]
+            ])
+          )
+        )
+      )
+      assert.deepStrictEqual(outcome.listed, [
+        { name: "landing/a.csv.gz", size: 48, md5: undefined, lastModified: undefined }
+      ])
+      assert.deepStrictEqual(outcome.copied.results[0], {
+        file: "landing/a.csv.gz",
+        status: "LOAD_FAILED",
+        rowsParsed: 1,
+        rowsLoaded: 0,
+        errorsSeen: 1,
+        firstError: "Numeric value 'x' is not recognized",
+        firstErrorLine: 1,
+        firstErrorCharacter: undefined,
+        firstErrorColumnName: undefined
+      })
+      assert.deepStrictEqual([outcome.inserted.recordsSent, outcome.inserted.rejected], [2, 0])
+    })
+  )
+})
