@@ -12,17 +12,7 @@ import type * as Query from "../sql/Query.js"
 import type * as Cassette from "./Cassette.js"
 import { toRecorded, toRecordedError } from "./codec.js"
 import * as Fingerprint from "./Fingerprint.js"
-import * as Tape from "./Tape.js"
-
-export interface Recorder {
-  readonly statements: StatementsService
-  /** The cassette as recorded so far (finished interactions only, in call order). */
-  readonly cassette: Effect.Effect<Cassette.Cassette>
-}
-
-/** A recorder with a tape of its own. */
-export const make = (live: StatementsService, defaults: Cassette.RecordedContext): Effect.Effect<Recorder> =>
-  Effect.map(Tape.make(defaults), (tape) => ({ statements: makeWith(live, tape), cassette: tape.cassette }))
+import type * as Tape from "./Tape.js"
 
 /** The recording `Statements`, writing on `tape`. */
 export const makeWith = (live: StatementsService, tape: Tape.Tape): StatementsService => {
