@@ -66,7 +66,7 @@ consume(data.rowset)
 const chunks = data.chunks ?? []
 const headers = data.chunkHeaders ?? {}
 // Four downloads in flight, rows consumed in order.
-const inFlight: Array<Promise<Array<Array<string | null>>>> = []
+const inFlight: Array<Promise<Array<Array<string | null>>> | undefined> = []
 const start = (i: number) =>
   getBody(chunks[i]!.url, headers)
     .then(inflate)
@@ -74,6 +74,7 @@ const start = (i: number) =>
 for (let i = 0; i < Math.min(4, chunks.length); i++) inFlight.push(start(i))
 for (let i = 0; i < chunks.length; i++) {
   const batch = await inFlight[i]!
+  inFlight[i] = undefined // consumed: let it be collected, as a streaming reader would
   if (i + 4 < chunks.length) inFlight.push(start(i + 4))
   consume(batch)
 }
