@@ -24,7 +24,13 @@ import * as Query from "../sql/Query.js"
 import { queriesTotal, queryDuration } from "../telemetry/metrics.js"
 import { queryAttributes } from "../telemetry/spans.js"
 import * as ResultSet from "./ResultSet.js"
-import { type QueryHandle, type QueryStatusInfo, Statements, type StatementsService } from "./Statements.js"
+import {
+  type QueryHandle,
+  type QueryStatusInfo,
+  type RawStream,
+  Statements,
+  type StatementsService
+} from "./Statements.js"
 
 export type { QueryResult, QueryStats, RowMode } from "./ResultSet.js"
 export type { QueryHandle, QueryStatusInfo } from "./Statements.js"
@@ -91,6 +97,18 @@ type StreamRows = {
   (query: QueryInput, options?: ExecuteOptions): Stream.Stream<ObjectRow, SnowflakeError>
 }
 
+type StreamResult = {
+  <A, I>(
+    queryIdOrHandle: string | QueryHandle,
+    options: SchemaOptions<A, I>
+  ): Stream.Stream<A, SnowflakeError>
+  (
+    queryIdOrHandle: string | QueryHandle,
+    options: ExecuteOptions & { readonly rowMode: "array" }
+  ): Stream.Stream<ArrayRow, SnowflakeError>
+  (queryIdOrHandle: string | QueryHandle, options?: ExecuteOptions): Stream.Stream<ObjectRow, SnowflakeError>
+}
+
 type AwaitResult = {
   <A, I>(
     queryIdOrHandle: string | QueryHandle,
@@ -106,6 +124,8 @@ export interface QueryEngineService {
   readonly execute: Execute
   readonly executeMulti: ExecuteMulti
   readonly stream: StreamRows
+  /** The rows of a submitted or finished query, streamed again by its id (as `stream` does). */
+  readonly streamResult: StreamResult
   readonly submit: (query: QueryInput) => Effect.Effect<QueryHandle, SnowflakeError>
   readonly status: (queryId: string) => Effect.Effect<QueryStatusInfo, SnowflakeError>
   readonly awaitResult: AwaitResult
@@ -170,17 +190,39 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     return yield* Effect.forEach(raws, (raw) => ResultSet.decode(raw, rowOptions(options)))
   }, measured)
 
+  /** Decodes a raw stream batch by batch (one converter call per batch of rows, not per row). */
+  const decodeStream = (raw: RawStream, options: Partial<SchemaOptions<unknown, unknown>> | undefined) => {
+    const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
+    const convert = ResultSet.makeRowsConverter(decoder, rowOptions(options))
+    return Stream.mapChunksEffect(raw.rows, (rows) =>
+      Effect.map(convert(Chunk.toReadonlyArray(rows)), Chunk.unsafeFromArray)
+    )
+  }
+
   const stream = (input: QueryInput, options?: Partial<SchemaOptions<unknown, unknown>>) => {
     const query = toQuery(input)
-    const opened = Effect.map(statements.stream(query), (raw): Stream.Stream<unknown, SnowflakeError> => {
-      const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
-      const convert = ResultSet.makeRowsConverter(decoder, rowOptions(options))
-      return Stream.mapChunksEffect(raw.rows, (rows) =>
-        Effect.map(convert(Chunk.toReadonlyArray(rows)), Chunk.unsafeFromArray)
+    return Stream.unwrapScoped(
+      Effect.map(
+        statements.stream(query),
+        (raw): Stream.Stream<unknown, SnowflakeError> => decodeStream(raw, options)
       )
-    })
-    return Stream.unwrapScoped(opened).pipe(
-      Stream.withSpan("Snowflake.stream", { attributes: queryAttributes("stream", query.sql) })
+    ).pipe(Stream.withSpan("Snowflake.stream", { attributes: queryAttributes("stream", query.sql) }))
+  }
+
+  const streamResult = (
+    queryIdOrHandle: string | QueryHandle,
+    options?: Partial<SchemaOptions<unknown, unknown>>
+  ) => {
+    const queryId = typeof queryIdOrHandle === "string" ? queryIdOrHandle : queryIdOrHandle.queryId
+    return Stream.unwrapScoped(
+      Effect.map(
+        statements.streamResult(queryId),
+        (raw): Stream.Stream<unknown, SnowflakeError> => decodeStream(raw, options)
+      )
+    ).pipe(
+      Stream.withSpan("Snowflake.streamResult", {
+        attributes: { ...queryAttributes("streamResult"), "snowflake.query_id": queryId }
+      })
     )
   }
 
@@ -222,6 +264,7 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     execute: execute as Execute,
     executeMulti: executeMulti as ExecuteMulti,
     stream: stream as StreamRows,
+    streamResult: streamResult as StreamResult,
     submit,
     status,
     awaitResult: awaitResult as AwaitResult,

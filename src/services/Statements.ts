@@ -92,6 +92,8 @@ export interface StatementsService {
    * context) stays held until the scope closes.
    */
   readonly stream: (query: Query.Query) => Effect.Effect<RawStream, SnowflakeError, Scope.Scope>
+  /** The rows of a finished query, read again by its id (waiting for it if it still runs). */
+  readonly streamResult: (queryId: string) => Effect.Effect<RawStream, SnowflakeError, Scope.Scope>
   readonly submit: (query: Query.Query) => Effect.Effect<QueryHandle, SnowflakeError>
   readonly status: (queryId: string) => Effect.Effect<QueryStatusInfo, SnowflakeError>
   /** Waits (polling) until the query is done; `timeout` gives up with QueryTimeout. */
@@ -390,6 +392,17 @@ export const makeWith = (
       }
     })
 
+  const streamResult = (queryId: string): Effect.Effect<RawStream, SnowflakeError, Scope.Scope> =>
+    Effect.gen(function* () {
+      const session = yield* pool.get
+      const data = yield* resultById(session, queryId)
+      return {
+        queryId: data.queryId ?? queryId,
+        rowtype: data.rowtype ?? [],
+        rows: ResultSet.rawRows(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
+      }
+    })
+
   const submit = (query: Query.Query) =>
     Effect.gen(function* () {
       const { body } = yield* requestBody(query, { async: true })
@@ -483,7 +496,7 @@ export const makeWith = (
       )
     )
 
-  return { execute, executeMulti, stream, submit, status, awaitResult, cancel }
+  return { execute, executeMulti, stream, streamResult, submit, status, awaitResult, cancel }
 }
 
 /** Statements over the live service (Transport and pooled sessions). */

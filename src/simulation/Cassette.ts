@@ -22,6 +22,7 @@ export const Operation = Schema.Literal(
   "execute",
   "executeMulti",
   "stream",
+  "streamResult",
   "submit",
   "status",
   "awaitResult",

@@ -5,6 +5,7 @@
  * whether it read to the end; it keeps the place it was opened at.
  */
 import * as Effect from "effect/Effect"
+import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import type { RawRow, RawStream, StatementsService } from "../services/Statements.js"
@@ -33,13 +34,20 @@ export const makeWith = (live: StatementsService, tape: Tape.Tape): StatementsSe
   const byId = (operation: Cassette.Operation, queryId: string) =>
     Effect.succeed(Fingerprint.ofQueryId(operation, queryId))
 
-  const stream = (query: Query.Query) =>
+  const stream = (query: Query.Query) => recordStream(statement("stream", query), live.stream(query))
+  const streamResult = (queryId: string) =>
+    recordStream(byId("streamResult", queryId), live.streamResult(queryId))
+
+  const recordStream = <E extends SnowflakeError>(
+    fingerprint: Effect.Effect<Cassette.Request, E>,
+    open: Effect.Effect<RawStream, SnowflakeError, Scope.Scope>
+  ) =>
     Effect.gen(function* () {
-      const request = yield* statement("stream", query)
+      const request = yield* fingerprint
       const slot = yield* reserve
-      const opened = yield* live
-        .stream(query)
-        .pipe(Effect.tapError((error) => fill(slot, request, { error: toRecordedError(error) })))
+      const opened = yield* open.pipe(
+        Effect.tapError((error) => fill(slot, request, { error: toRecordedError(error) }))
+      )
       const rows: Array<RawRow> = []
       let complete = false
       let failure: SnowflakeError | undefined
@@ -78,6 +86,7 @@ export const makeWith = (live: StatementsService, tape: Tape.Tape): StatementsSe
         results: raws.map(toRecorded)
       })),
     stream,
+    streamResult,
     submit: (query) =>
       recorded(statement("submit", query), live.submit(query), (handle) => ({
         handle: { queryId: handle.queryId }

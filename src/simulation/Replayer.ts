@@ -36,8 +36,11 @@ export const makeWith = (playback: Playback.Playback): StatementsService => {
   const result = (response: Cassette.Response): RawResult | undefined =>
     response.result && fromRecorded(response.result)
 
-  const stream = (query: Query.Query) =>
-    Effect.flatMap(statement("stream", query), take).pipe(
+  const stream = (query: Query.Query) => replayStream(statement("stream", query))
+  const streamResult = (queryId: string) => replayStream(byId("streamResult", queryId))
+
+  const replayStream = <E extends SnowflakeError>(fingerprint: Effect.Effect<Cassette.Request, E>) =>
+    Effect.flatMap(fingerprint, take).pipe(
       Effect.flatMap(({ index, response }): Effect.Effect<RawStream, SnowflakeError> => {
         const recorded = response.stream
         if (recorded === undefined) return Effect.fail(response.error ?? unexpected(index, "stream"))
@@ -62,6 +65,7 @@ export const makeWith = (playback: Playback.Playback): StatementsService => {
     executeMulti: (query) =>
       answer(statement("executeMulti", query), "results", (r) => r.results?.map(fromRecorded)),
     stream,
+    streamResult,
     submit: (query) => answer(statement("submit", query), "query handle", (r) => r.handle),
     status: (queryId) =>
       answer(byId("status", queryId), "status", (r) =>

@@ -196,6 +196,29 @@ describe("client ↔ emulator", () => {
     })
   )
 
+  it.scopedLive("the result of a submitted query can be fetched again by id, also as a stream", () =>
+    Effect.gen(function* () {
+      const { sf } = yield* withClient({}, { ...emulatorOptions, chunkRows: 100, inlineRows: 10 })
+      const handle = yield* sf.submit("SELECT SEQ4() AS N FROM TABLE(GENERATOR(ROWCOUNT => 750)) ORDER BY N")
+      const awaited = yield* sf.awaitResult(handle, { rowMode: "array" })
+      const again = yield* sf.awaitResult(handle.queryId, { rowMode: "array" })
+      const streamed = yield* Stream.runCollect(sf.streamResult(handle, { rowMode: "array" }))
+      const expected = Array.from({ length: 750 }, (_, i) => i)
+      assert.deepStrictEqual(
+        awaited.rows.map((r) => Number(r[0])),
+        expected
+      )
+      assert.deepStrictEqual(
+        again.rows.map((r) => Number(r[0])),
+        expected
+      )
+      assert.deepStrictEqual(
+        Chunk.toReadonlyArray(streamed).map((r) => Number(r[0])),
+        expected
+      )
+    })
+  )
+
   it.scopedLive("submit, status and awaitResult", () =>
     Effect.gen(function* () {
       const { sf } = yield* withClient()
