@@ -14,7 +14,8 @@
  * Why batches for the sdk by default: above CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65,280 bind
  * values = 13,056 rows × 5 columns) snowflake-sdk switches to stage binding (CREATE TEMPORARY
  * STAGE SYSTEM$BIND + PUT of the binds + INSERT with bindStage), which the emulator does not
- * implement; just below it every batch is one plain query-request with array binds.
+ * implement (the INSERT fails with "Bind variable ? not set"); just below it every batch is one
+ * plain query-request with array binds.
  */
 import { execFile } from "node:child_process"
 import { randomBytes } from "node:crypto"
