@@ -8,6 +8,7 @@ export default defineConfig({
     // Emulator-backed suites start servers and DuckDB instances; two cores is the CI budget.
     pool: "forks",
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
-    reporters: ["default"]
+    // The JSON report lets .ci/run print one plain "N passed, N failed" closing line.
+    reporters: ["default", ["json", { outputFile: ".vitest-report.json" }]]
   }
 })
