@@ -36,19 +36,21 @@ export interface QueryRecord {
 /** A read-only view of a finished or running query, for query history. */
 export type QueryHistoryEntry = Omit<Readonly<QueryRecord>, "outcome" | "fiber">
 
-export interface NewQuery {
-  readonly requestId: string | undefined
-  readonly parentId: string | undefined
-  readonly sessionId: number
-  readonly user: string
-  readonly sqlText: string
-  readonly warehouse: string | null
-  readonly database: string | null
-  readonly schema: string | null
-  readonly role: string | null
-  readonly queryTag: string | null
-  readonly startTime: number
-}
+/** What a new query is created from: the record's identity and context, before it runs. */
+export type NewQuery = Pick<
+  QueryRecord,
+  | "requestId"
+  | "parentId"
+  | "sessionId"
+  | "user"
+  | "sqlText"
+  | "warehouse"
+  | "database"
+  | "schema"
+  | "role"
+  | "queryTag"
+  | "startTime"
+>
 
 export const isRunning = (status: QueryStatus) => status === "QUEUED" || status === "RUNNING"
 
