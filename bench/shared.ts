@@ -3,6 +3,8 @@
  * booleans, dates, timestamps, variants, nulls), scanned with the same query, and a checksum so a
  * client that drops or repeats rows cannot look fast.
  */
+import { readFileSync } from "node:fs"
+
 export const tableName = (rows: number) => `BENCH_${rows}`
 
 export const createTableSql = (rows: number) => `CREATE OR REPLACE TABLE ${tableName(rows)} AS
@@ -29,13 +31,30 @@ export interface ClientReport {
   readonly peakRss: number
 }
 
+/**
+ * Peak resident set size of this process's own memory. On Linux this is VmHWM from /proc: the
+ * `maxRSS` of getrusage survives exec, and a child forked from a large parent (the bench runner,
+ * which hosts the emulator and its cached results) starts with the parent's RSS as its "peak", so
+ * every client would report the runner's size. Elsewhere, getrusage is the best there is.
+ */
+const peakRss = (): number => {
+  try {
+    const status = readFileSync("/proc/self/status", "utf8")
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)
+    if (match) return Number(match[1]) * 1024
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024
+}
+
 export const report = (client: string, rows: number, checksum: bigint, started: number): void => {
   const line: ClientReport = {
     client,
     rows,
     checksum: checksum.toString(),
     millis: performance.now() - started,
-    peakRss: process.resourceUsage().maxRSS * 1024
+    peakRss: peakRss()
   }
   process.stdout.write(`${JSON.stringify(line)}\n`)
 }
