@@ -194,8 +194,9 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
   const decodeStream = (raw: RawStream, options: Partial<SchemaOptions<unknown, unknown>> | undefined) => {
     const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
     const convert = ResultSet.makeRowsConverter(decoder, rowOptions(options))
-    return Stream.mapChunksEffect(raw.rows, (rows) =>
-      Effect.map(convert(Chunk.toReadonlyArray(rows)), Chunk.unsafeFromArray)
+    return raw.batches.pipe(
+      Stream.mapEffect((batch) => Effect.map(convert(batch), Chunk.unsafeFromArray)),
+      Stream.flattenChunks
     )
   }
 

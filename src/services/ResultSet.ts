@@ -16,6 +16,7 @@ import {
   type DecodeOptions,
   type RowDecoder
 } from "../protocol/decode/index.js"
+import * as RowBatch from "../protocol/decode/RowBatch.js"
 import type { ChunkInfo, QueryResponseData, RowTypeEntry } from "../protocol/wire/query.js"
 import * as ResultStream from "../streams/ResultStream.js"
 import type { TransportService } from "./Transport.js"
@@ -73,13 +74,14 @@ export const chunkSource = (
   }
 }
 
-const identity = <A>(a: A): A => a
+/** An answer's rows in undecoded batches, inline first, then each chunk in order (bounded prefetch). */
+export const rawBatches = (
+  source: ResultStream.ChunkSource
+): Stream.Stream<RowBatch.RowBatch, SnowflakeError> => ResultStream.batches({ source, inflate: gunzip })
 
-/** Every raw row of an answer, inline first, then each chunk in order (bounded prefetch). */
+/** Every raw row of an answer, with string cells. */
 export const rawRows = (source: ResultStream.ChunkSource): Stream.Stream<RawRow, SnowflakeError> =>
-  source.chunks.length === 0
-    ? Stream.fromIterable(source.inline)
-    : ResultStream.make<RawRow>({ source, decode: identity, inflate: gunzip })
+  Stream.mapConcatChunk(rawBatches(source), (batch) => Chunk.unsafeFromArray(RowBatch.toCells(batch)))
 
 /** node:zlib inflates result chunks about 1.7× faster than the portable DecompressionStream. */
 const gunzip = (bytes: Uint8Array): Effect.Effect<Uint8Array, ProtocolError> =>
@@ -109,15 +111,15 @@ export interface RowOptions {
 export const makeRowsConverter = (
   decoder: RowDecoder,
   options: RowOptions
-): ((rows: ReadonlyArray<RawRow>) => Effect.Effect<ReadonlyArray<unknown>, RowDecodeError>) => {
+): ((batch: RowBatch.RowBatch) => Effect.Effect<ReadonlyArray<unknown>, RowDecodeError>) => {
   const { schema } = options
-  const toRow = schema !== undefined || options.rowMode !== "array" ? decoder.toObject : decoder.toArray
-  const convert = (rows: ReadonlyArray<RawRow>) =>
-    Effect.try({ try: () => rows.map((cells) => toRow(cells)), catch: asRowDecodeError })
+  const shape = schema !== undefined || options.rowMode !== "array" ? "object" : "array"
+  const convert = (batch: RowBatch.RowBatch) =>
+    Effect.try({ try: () => decoder.decodeBatch(batch, shape), catch: asRowDecodeError })
   if (schema === undefined) return convert
   const decodeAll = Schema.decodeUnknown(Schema.Array(schema))
-  return (rows) =>
-    Effect.flatMap(convert(rows), (objects) =>
+  return (batch) =>
+    Effect.flatMap(convert(batch), (objects) =>
       Effect.mapError(
         decodeAll(objects),
         (error) =>
@@ -201,7 +203,7 @@ export const decode = (
 ): Effect.Effect<QueryResult<unknown>, RowDecodeError> =>
   Effect.gen(function* () {
     const decoder = compileRowDecoder(raw.rowtype, options.decode ?? {})
-    const rows = yield* makeRowsConverter(decoder, options)(raw.rows)
+    const rows = yield* makeRowsConverter(decoder, options)(RowBatch.cells(raw.rows))
     return {
       queryId: raw.queryId,
       columns: decoder.columns,

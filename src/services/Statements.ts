@@ -31,6 +31,7 @@ import {
   type SnowflakeError
 } from "../errors/index.js"
 import { encodeQueryBindings } from "../protocol/binds.js"
+import type * as RowBatch from "../protocol/decode/RowBatch.js"
 import type { Envelope } from "../protocol/wire/envelope.js"
 import {
   isError,
@@ -60,11 +61,14 @@ export type { RawResult } from "./ResultSet.js"
 /** One row as the wire carried it: a string or null per column. */
 export type RawRow = ReadonlyArray<string | null>
 
-/** A streamed result below decoding: the rowtype, known up front, and the rows as they come. */
+/**
+ * A streamed result below decoding: the rowtype, known up front, and the rows as they come, in
+ * undecoded batches (`RowBatch.toCells` gives their string cells).
+ */
 export interface RawStream {
   readonly queryId: string
   readonly rowtype: ReadonlyArray<RowTypeEntry>
-  readonly rows: Stream.Stream<RawRow, SnowflakeError>
+  readonly batches: Stream.Stream<RowBatch.RowBatch, SnowflakeError>
 }
 
 /** What `submit` returns: enough to ask for the status and the result later. */
@@ -388,7 +392,7 @@ export const makeWith = (
       return {
         queryId: data.queryId ?? "",
         rowtype: data.rowtype ?? [],
-        rows: ResultSet.rawRows(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
+        batches: ResultSet.rawBatches(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
       }
     })
 
@@ -399,7 +403,7 @@ export const makeWith = (
       return {
         queryId: data.queryId ?? queryId,
         rowtype: data.rowtype ?? [],
-        rows: ResultSet.rawRows(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
+        batches: ResultSet.rawBatches(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
       }
     })
 

@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
+import * as RowBatch from "../protocol/decode/RowBatch.js"
 import type { RawRow, RawStream, StatementsService } from "../services/Statements.js"
 import type * as Query from "../sql/Query.js"
 import type * as Cassette from "./Cassette.js"
@@ -59,10 +60,10 @@ export const makeWith = (live: StatementsService, tape: Tape.Tape): StatementsSe
       )
       return {
         ...opened,
-        rows: opened.rows.pipe(
-          Stream.mapChunks((chunk) => {
-            for (const row of chunk) rows.push(row)
-            return chunk
+        batches: opened.batches.pipe(
+          Stream.map((batch) => {
+            for (const row of RowBatch.toCells(batch)) rows.push(row)
+            return batch
           }),
           Stream.tapError((error) =>
             Effect.sync(() => {

@@ -6,9 +6,11 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { SimulationNotRecorded } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
+import * as RowBatch from "../protocol/decode/RowBatch.js"
 import type { RawResult } from "../services/ResultSet.js"
 import type { RawStream, StatementsService } from "../services/Statements.js"
 import type * as Query from "../sql/Query.js"
+import * as ResultStream from "../streams/ResultStream.js"
 import type * as Cassette from "./Cassette.js"
 import { fromRecorded } from "./codec.js"
 import * as Fingerprint from "./Fingerprint.js"
@@ -55,7 +57,10 @@ export const makeWith = (playback: Playback.Playback): StatementsService => {
         return Effect.succeed({
           queryId: recorded.queryId,
           rowtype: recorded.rowtype,
-          rows: Stream.concat(Stream.fromIterable(recorded.rows), ending)
+          batches: Stream.concat(
+            Stream.fromIterable(RowBatch.split(RowBatch.cells(recorded.rows), ResultStream.EMIT_ROWS)),
+            ending
+          )
         })
       })
     )

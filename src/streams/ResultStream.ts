@@ -28,6 +28,7 @@ import * as Stream from "effect/Stream"
 import type { NetworkError } from "../errors/Connection.js"
 import { RowDecodeError } from "../errors/Query.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
+import * as RowBatch from "../protocol/decode/RowBatch.js"
 import type { ChunkInfo } from "../protocol/wire/query.js"
 import { decodeChunkBody, type Inflate, type RawRows } from "./chunkBody.js"
 import * as ChunkUrls from "./chunkUrls.js"
@@ -48,10 +49,8 @@ export interface ChunkSource {
   readonly refresh?: Effect.Effect<ReadonlyArray<ChunkInfo>, SnowflakeError> | undefined
 }
 
-export interface Options<Row> {
+export interface BatchOptions {
   readonly source: ChunkSource
-  /** Raw cells to a row, e.g. `compileRowDecoder(rowtype).toObject`. May throw `RowDecodeError`. */
-  readonly decode: (cells: ReadonlyArray<string | null>) => Row
   /** Chunks downloading at once (default 4). 1 means no read-ahead at all. */
   readonly prefetch?: number | undefined
   /** Bytes of chunk data downloading or downloaded but not yet consumed (default 64 MiB). */
@@ -63,6 +62,11 @@ export interface Options<Row> {
    * `DecompressionStream`; a Node layer may pass node:zlib's `gunzip`, which measured ~1.7× faster.
    */
   readonly inflate?: Inflate | undefined
+}
+
+export interface Options<Row> extends BatchOptions {
+  /** Raw cells to a row, e.g. `compileRowDecoder(rowtype).toObject`. May throw `RowDecodeError`. */
+  readonly decode: (cells: ReadonlyArray<string | null>) => Row
 }
 
 export const DEFAULT_PREFETCH = 4
@@ -91,38 +95,21 @@ export const reservationFor = (chunk: ChunkInfo, budget: number, prefetch: numbe
   return Math.max(1, Math.min(budget, Math.ceil(estimate)))
 }
 
-/** The rows of a result, inline rows first, then every chunk in order. */
-export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeError> => {
-  const { source, decode } = options
+/** A batch as batches of at most `EMIT_ROWS` rows (no copying for rowset batches). */
+const emitBatches = (batch: RowBatch.RowBatch): Stream.Stream<RowBatch.RowBatch> =>
+  Stream.fromIterable(RowBatch.split(batch, EMIT_ROWS))
+
+/**
+ * The rows of a result in batches of at most `EMIT_ROWS` rows, not yet decoded: inline rows first,
+ * then every chunk in order. Decoding is the consumer's (as batches are pulled).
+ */
+export const batches = (options: BatchOptions): Stream.Stream<RowBatch.RowBatch, SnowflakeError> => {
+  const { source } = options
   const prefetch = Math.max(1, Math.floor(options.prefetch ?? DEFAULT_PREFETCH))
   const budget = Math.max(1, Math.floor(options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES))
   const maxRefreshes = Math.max(0, Math.floor(options.maxRefreshes ?? DEFAULT_MAX_REFRESHES))
 
-  const decodeSlice = (
-    rows: RawRows,
-    start: number,
-    end: number
-  ): Effect.Effect<Chunk.Chunk<Row>, RowDecodeError> =>
-    Effect.try({
-      try: () => {
-        const out = new Array<Row>(end - start)
-        for (let i = start; i < end; i++) out[i - start] = decode(rows[i]!)
-        return Chunk.unsafeFromArray(out)
-      },
-      catch: asRowDecodeError
-    })
-
-  // Slices are decoded as they are pulled, so `take(10)` decodes one slice, not a whole chunk.
-  const emitRows = (rows: RawRows): Stream.Stream<Row, RowDecodeError> =>
-    Stream.range(0, Math.ceil(rows.length / EMIT_ROWS) - 1).pipe(
-      Stream.mapEffect((slice) =>
-        decodeSlice(rows, slice * EMIT_ROWS, Math.min(rows.length, (slice + 1) * EMIT_ROWS))
-      ),
-      Stream.flattenChunks
-    )
-
-  const inline: Stream.Stream<Row, SnowflakeError> =
-    source.inline.length === 0 ? Stream.empty : emitRows(source.inline)
+  const inline = emitBatches(RowBatch.cells(source.inline))
 
   const span = Stream.withSpan("snowflake.result.stream", {
     attributes: {
@@ -189,7 +176,7 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
         // The chunk's bytes go back when the consumer pulls past its rows, not when they are emitted.
         // A step of the stream rather than a finalizer: an inner stream's finalizer would only run
         // once the next chunk had arrived, which is exactly what a full budget prevents.
-        Stream.flatMap(({ rows, bytes }) => Stream.concat(emitRows(rows), Stream.execute(release(bytes)))),
+        Stream.flatMap(({ rows, bytes }) => Stream.concat(emitBatches(rows), Stream.execute(release(bytes)))),
         Stream.ensuring(Effect.suspend(() => track(-held)))
       )
     })
@@ -197,3 +184,16 @@ export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeEr
 
   return span(Stream.concat(inline, chunked))
 }
+
+/** The rows of a result decoded row by row with `decode`, inline rows first, then every chunk in order. */
+export const make = <Row>(options: Options<Row>): Stream.Stream<Row, SnowflakeError> =>
+  batches(options).pipe(
+    // Decoded as they are pulled, so `take(10)` decodes one batch, not a whole chunk.
+    Stream.mapEffect((batch) =>
+      Effect.try({
+        try: () => Chunk.unsafeFromArray(RowBatch.toCells(batch).map((cells) => options.decode(cells))),
+        catch: asRowDecodeError
+      })
+    ),
+    Stream.flattenChunks
+  )

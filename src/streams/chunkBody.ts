@@ -12,9 +12,11 @@
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { ProtocolError } from "../errors/Connection.js"
+import type { RawRows } from "../protocol/decode/RowBatch.js"
+import * as RowBatch from "../protocol/decode/RowBatch.js"
+import { indexRowset } from "../protocol/decode/rowset.js"
 
-/** Raw rows as the wire has them: every cell a string or null (§1.3). */
-export type RawRows = ReadonlyArray<ReadonlyArray<string | null>>
+export type { RawRows }
 
 /** What the chunk list announced about the chunk, to check the body against. */
 export interface ChunkExpectation {
@@ -124,20 +126,38 @@ export const parseChunkText = (
 /** Text of (already decompressed) chunk bytes. */
 export const chunkText = (bytes: Uint8Array): string => utf8.decode(bytes)
 
-/** From the bytes a chunk URL answered to the checked raw rows: gunzip if needed, decode, parse. */
 /** Inflates a gzip body; the default is the portable `DecompressionStream` (see `gunzipIfNeeded`). */
 export type Inflate = (gzipped: Uint8Array) => Effect.Effect<Uint8Array, ProtocolError>
 
 /**
- * From the bytes a chunk URL answered to the checked raw rows: gunzip if needed, decode, parse.
+ * The rows of (already decompressed) chunk bytes as one batch: indexed in place when the body is a
+ * well-formed rowset (rowset.ts), otherwise parsed by `parseChunkText`, which also explains what is
+ * wrong. Either way the row count is checked against the announced one.
+ */
+export const readChunk = (
+  plain: Uint8Array,
+  expected: ChunkExpectation
+): Either.Either<RowBatch.RowBatch, ProtocolError> => {
+  const indexed = indexRowset(plain, expected.rowCount)
+  if (indexed === undefined)
+    return Either.map(parseChunkText(chunkText(plain), expected), (rows) => RowBatch.cells(rows))
+  if (indexed.rowCount !== expected.rowCount)
+    return Either.left(
+      malformed(expected, `it holds ${indexed.rowCount} rows, ${expected.rowCount} were announced`)
+    )
+  return Either.right(RowBatch.slice(indexed, 0, indexed.rowCount))
+}
+
+/**
+ * From the bytes a chunk URL answered to the checked rows: gunzip if needed, then `readChunk`.
  * `inflate` replaces the portable gunzip, e.g. with node:zlib's thread-pool `gunzip` on Node.
  */
 export const decodeChunkBody = (
   bytes: Uint8Array,
   expected: ChunkExpectation,
   inflate?: Inflate
-): Effect.Effect<RawRows, ProtocolError> =>
+): Effect.Effect<RowBatch.RowBatch, ProtocolError> =>
   Effect.flatMap(
     inflate !== undefined && isGzip(bytes) ? inflate(bytes) : gunzipIfNeeded(bytes, expected),
-    (plain) => parseChunkText(chunkText(plain), expected)
+    (plain) => readChunk(plain, expected)
   )

@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as RowBatch from "../../src/protocol/decode/RowBatch.js"
 import { decodeChunkBody, gunzipIfNeeded, isGzip, parseChunkText } from "../../src/streams/chunkBody.js"
 
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text)
@@ -104,8 +105,8 @@ describe("gunzipIfNeeded", () => {
 describe("decodeChunkBody", () => {
   it.effect("gives the same rows for a gzip'ed and a plain body", () =>
     Effect.gen(function* () {
-      const plain = yield* decodeChunkBody(encode(body), { rowCount: 3 })
-      const zipped = yield* decodeChunkBody(gzipSync(encode(body)), { rowCount: 3 })
+      const plain = RowBatch.toCells(yield* decodeChunkBody(encode(body), { rowCount: 3 }))
+      const zipped = RowBatch.toCells(yield* decodeChunkBody(gzipSync(encode(body)), { rowCount: 3 }))
       assert.deepStrictEqual(zipped, plain)
       assert.strictEqual(plain.length, 3)
     })
@@ -113,7 +114,8 @@ describe("decodeChunkBody", () => {
 
   it.effect("keeps multi-byte UTF-8 intact", () =>
     Effect.gen(function* () {
-      const rows = yield* decodeChunkBody(gzipSync(encode('["żółw 🐢","日本"]')), { rowCount: 1 })
+      const batch = yield* decodeChunkBody(gzipSync(encode('["żółw 🐢","日本"]')), { rowCount: 1 })
+      const rows = RowBatch.toCells(batch)
       assert.deepStrictEqual(rows, [["żółw 🐢", "日本"]])
     })
   )

@@ -26,7 +26,10 @@
  */
 import { RowDecodeError } from "../../errors/Query.js"
 import type { RowTypeEntry } from "../wire/query.js"
+import * as ByteCells from "./byteCells.js"
 import * as Cells from "./cells.js"
+import type * as RowBatch from "./RowBatch.js"
+import { type CellVisitor, cellText, readRow } from "./rowset.js"
 
 export interface DecodeOptions {
   readonly numbers?: "lossless" | "number" | "string"
@@ -53,6 +56,11 @@ export interface RowDecoder {
   toArray(cells: ReadonlyArray<string | null>): Array<unknown>
   /** Throws `RowDecodeError` on a malformed cell or a row of the wrong width. */
   toObject(cells: ReadonlyArray<string | null>): Record<string, unknown>
+  /**
+   * Every row of a batch as objects or arrays; rowset batches are read from their bytes. Throws
+   * `RowDecodeError` like `toObject` / `toArray`.
+   */
+  decodeBatch(batch: RowBatch.RowBatch, shape: "object" | "array"): Array<unknown>
 }
 
 const toColumn = (entry: RowTypeEntry): Column => ({
@@ -64,54 +72,74 @@ const toColumn = (entry: RowTypeEntry): Column => ({
   length: entry.length ?? null
 })
 
-/** The converter for one column under the given options. */
-export const converterFor = (column: Column, options: DecodeOptions = {}): Cells.Converter => {
+/** How one column's cells become values: from a string cell, and from the rowset bytes. */
+export interface ColumnConverters {
+  readonly text: Cells.Converter
+  /** Gives the same value (or error) as `text` on the cell's text, read from the bytes. */
+  readonly bytes: ByteCells.ByteConverter
+}
+
+const viaText = (text: Cells.Converter): ColumnConverters => ({ text, bytes: ByteCells.fromText(text) })
+
+const STRING: ColumnConverters = { text: Cells.identity, bytes: ByteCells.text }
+
+/** The converters for one column under the given options. */
+export const convertersFor = (column: Column, options: DecodeOptions = {}): ColumnConverters => {
   const numbers = options.numbers ?? "lossless"
   const dates = options.dates ?? "native"
   const scale = column.scale ?? 9
-  const temporal = (native: Cells.Converter, asDate: Cells.Converter | undefined): Cells.Converter => {
+  const temporal = (native: ColumnConverters, asDate: Cells.Converter | undefined): ColumnConverters => {
     if (dates === "native") return native
-    if (dates === "jsDate" && asDate !== undefined) return asDate
-    return (cell) => String(native(cell))
+    if (dates === "jsDate" && asDate !== undefined) return viaText(asDate)
+    return viaText((cell) => String(native.text(cell)))
   }
   switch (column.type) {
     case "fixed":
-      if (numbers === "string") return Cells.identity
-      if (numbers === "number") return Cells.plainNumber
-      if ((column.scale ?? 0) > 0) return Cells.decimal
+      if (numbers === "string") return STRING
+      if (numbers === "number") return viaText(Cells.plainNumber)
+      if ((column.scale ?? 0) > 0) return { text: Cells.decimal, bytes: ByteCells.decimal }
       return column.precision !== null && column.precision <= Cells.MAX_SAFE_PRECISION
-        ? Cells.smallInteger
-        : Cells.bigInteger
+        ? { text: Cells.smallInteger, bytes: ByteCells.smallInteger }
+        : { text: Cells.bigInteger, bytes: ByteCells.bigInteger }
     case "decfloat":
-      if (numbers === "string") return Cells.identity
-      return numbers === "number" ? Cells.plainNumber : Cells.decimalWithExponent
+      if (numbers === "string") return STRING
+      return viaText(numbers === "number" ? Cells.plainNumber : Cells.decimalWithExponent)
     case "real":
     case "float":
     case "double":
-      return numbers === "string" ? Cells.identity : Cells.real
+      return numbers === "string" ? STRING : viaText(Cells.real)
     case "boolean":
-      return Cells.boolean
+      return { text: Cells.boolean, bytes: ByteCells.boolean }
     case "date":
-      return dates === "native" ? Cells.date : dates === "jsDate" ? Cells.dateAsJsDate : Cells.dateAsString
+      return dates === "native"
+        ? { text: Cells.date, bytes: ByteCells.date }
+        : viaText(dates === "jsDate" ? Cells.dateAsJsDate : Cells.dateAsString)
     case "time":
-      return temporal(Cells.time(scale), undefined)
+      return temporal({ text: Cells.time(scale), bytes: ByteCells.time(scale) }, undefined)
     case "timestamp_ntz":
     case "timestamp_ltz":
     case "timestamp_tz": {
-      const native = Cells.timestamp(column.type.slice(10) as "ntz" | "ltz" | "tz", scale)
-      return temporal(native, (cell) => (native(cell) as { toDate(): Date }).toDate())
+      const kind = column.type.slice(10) as "ntz" | "ltz" | "tz"
+      const native = Cells.timestamp(kind, scale)
+      return temporal({ text: native, bytes: ByteCells.timestamp(kind, scale) }, (cell) =>
+        (native(cell) as { toDate(): Date }).toDate()
+      )
     }
     case "variant":
     case "object":
     case "array":
     case "map":
-      return options.json === "string" ? Cells.identity : Cells.json
+      return options.json === "string" ? STRING : viaText(Cells.json)
     case "binary":
-      return Cells.binary
+      return viaText(Cells.binary)
     default:
-      return Cells.identity
+      return STRING
   }
 }
+
+/** The string converter for one column under the given options. */
+export const converterFor = (column: Column, options: DecodeOptions = {}): Cells.Converter =>
+  convertersFor(column, options).text
 
 /** Object keys for the columns: names, with `_2`, `_3`, … for repeats. */
 export const uniqueKeys = (names: ReadonlyArray<string>): Array<string> => {
@@ -151,7 +179,9 @@ export const compileRowDecoder = (
   options: DecodeOptions = {}
 ): RowDecoder => {
   const columns = rowtype.map(toColumn)
-  const converters = columns.map((column) => converterFor(column, options))
+  const both = columns.map((column) => convertersFor(column, options))
+  const converters = both.map((c) => c.text)
+  const byteConverters = both.map((c) => c.bytes)
   const keys = uniqueKeys(columns.map((column) => column.name))
   const width = columns.length
   const protoIndex = keys.indexOf("__proto__")
@@ -190,5 +220,59 @@ export const compileRowDecoder = (
     return out
   }
 
-  return { columns, keys, toArray, toObject }
+  // Reading rows from rowset bytes: one visitor per shape, filling `target`; `at*` remember the
+  // cell being converted so that a failure can name it.
+  let bytes: Uint8Array = new Uint8Array(0)
+  let target: Record<string, unknown> | Array<unknown> = []
+  let at = 0
+  let atStart = 0
+  let atEnd = 0
+  let atFlags = 0
+  const convertAt = (i: number, start: number, end: number, flags: number, isNull: boolean): unknown => {
+    if (isNull) return null
+    at = i
+    atStart = start
+    atEnd = end
+    atFlags = flags
+    return byteConverters[i]!(bytes, start, end, flags)
+  }
+  const intoObject: CellVisitor = (i, start, end, flags, isNull) => {
+    if (i >= width) return
+    const value = convertAt(i, start, end, flags, isNull)
+    if (i === protoIndex)
+      Object.defineProperty(target, "__proto__", { value, enumerable: true, writable: true })
+    else (target as Record<string, unknown>)[keys[i]!] = value
+  }
+  const intoArray: CellVisitor = (i, start, end, flags, isNull) => {
+    if (i < width) (target as Array<unknown>)[i] = convertAt(i, start, end, flags, isNull)
+  }
+
+  const decodeRowset = (batch: RowBatch.RowsetBatch, shape: "object" | "array"): Array<unknown> => {
+    const { rowset, from, to } = batch
+    const visit = shape === "object" ? intoObject : intoArray
+    const out = new Array<unknown>(to - from)
+    bytes = rowset.bytes
+    for (let r = from; r < to; r++) {
+      target = shape === "object" ? {} : new Array<unknown>(width)
+      at = -1
+      let count: number
+      try {
+        count = readRow(rowset, r, visit)
+      } catch (cause) {
+        if (at < 0) throw cause
+        throw decodeError(columns[at]!, cellText(bytes, atStart, atEnd, atFlags), cause)
+      }
+      if (count !== width) throw widthError(width, count)
+      out[r - from] = target
+    }
+    return out
+  }
+
+  const decodeBatch = (batch: RowBatch.RowBatch, shape: "object" | "array"): Array<unknown> => {
+    if (batch._tag === "Rowset") return decodeRowset(batch, shape)
+    const toRow = shape === "object" ? toObject : toArray
+    return batch.rows.map((cells) => toRow(cells))
+  }
+
+  return { columns, keys, toArray, toObject, decodeBatch }
 }
