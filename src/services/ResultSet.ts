@@ -83,10 +83,16 @@ export const rawBatches = (
 export const rawRows = (source: ResultStream.ChunkSource): Stream.Stream<RawRow, SnowflakeError> =>
   Stream.mapConcatChunk(rawBatches(source), (batch) => Chunk.unsafeFromArray(RowBatch.toCells(batch)))
 
-/** node:zlib inflates result chunks about 1.7× faster than the portable DecompressionStream. */
+/**
+ * node:zlib inflates result chunks about 1.7× faster than the portable DecompressionStream, and
+ * ~4× faster again with 256 KiB output buffers instead of its default 16 KiB: a chunk inflates to
+ * megabytes, and every output buffer costs a round trip from the thread pool to the main thread.
+ */
+const INFLATE_OPTIONS: zlib.ZlibOptions = { chunkSize: 256 * 1024 }
+
 const gunzip = (bytes: Uint8Array): Effect.Effect<Uint8Array, ProtocolError> =>
   Effect.async<Uint8Array, ProtocolError>((resume) =>
-    zlib.gunzip(bytes, (cause, out) =>
+    zlib.gunzip(bytes, INFLATE_OPTIONS, (cause, out) =>
       resume(
         cause
           ? Effect.fail(
