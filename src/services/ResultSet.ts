@@ -79,10 +79,6 @@ export const rawBatches = (
   source: ResultStream.ChunkSource
 ): Stream.Stream<RowBatch.RowBatch, SnowflakeError> => ResultStream.batches({ source, inflate: gunzip })
 
-/** Every raw row of an answer, with string cells. */
-export const rawRows = (source: ResultStream.ChunkSource): Stream.Stream<RawRow, SnowflakeError> =>
-  Stream.mapConcatChunk(rawBatches(source), (batch) => Chunk.unsafeFromArray(RowBatch.toCells(batch)))
-
 /**
  * node:zlib inflates result chunks about 1.7× faster than the portable DecompressionStream, and
  * ~4× faster again with 256 KiB output buffers instead of its default 16 KiB: a chunk inflates to
@@ -173,17 +169,25 @@ const statsOf = (
 }
 
 /**
- * A finished answer below decoding: exactly what the wire carried (rowtype and string cells) plus
- * what was derived from the answer alone. This is what the simulation layer records and replays,
- * so the same decoders and options apply to live and replayed results.
+ * A finished answer below decoding: exactly what the wire carried (rowtype and the rows, in
+ * undecoded batches) plus what was derived from the answer alone. This is what the simulation
+ * layer records (as string cells, `cellsOf`) and replays, so the same decoders and options apply
+ * to live and replayed results.
  */
 export interface RawResult {
   readonly queryId: string
   readonly rowtype: ReadonlyArray<RowTypeEntry>
-  readonly rows: ReadonlyArray<ReadonlyArray<string | null>>
+  readonly batches: ReadonlyArray<RowBatch.RowBatch>
   readonly stats: QueryStats | undefined
   readonly statementTypeId: number | undefined
 }
+
+/** Every row of a raw result with string cells. */
+export const cellsOf = (raw: RawResult): RowBatch.RawRows => raw.batches.flatMap(RowBatch.toCells)
+
+/** A raw result's batches from rows of string cells. */
+export const batchesOf = (rows: RowBatch.RawRows): ReadonlyArray<RowBatch.RowBatch> =>
+  RowBatch.split(RowBatch.cells(rows), ResultStream.EMIT_ROWS)
 
 /** Downloads every row of a finished answer (inline and chunks) into a `RawResult`. */
 export const collect = (
@@ -191,13 +195,14 @@ export const collect = (
   data: QueryResponseData,
   refresh?: Effect.Effect<ReadonlyArray<ChunkInfo>, SnowflakeError>
 ): Effect.Effect<RawResult, SnowflakeError> =>
-  Effect.map(Stream.runCollect(rawRows(chunkSource(transport, data, refresh))), (chunk) => {
-    const rows = Chunk.toReadonlyArray(chunk)
+  Effect.map(Stream.runCollect(rawBatches(chunkSource(transport, data, refresh))), (chunk) => {
+    const batches = Chunk.toReadonlyArray(chunk)
+    const first = batches[0]
     return {
       queryId: data.queryId ?? "",
       rowtype: data.rowtype ?? [],
-      rows,
-      stats: statsOf(data, rows[0]),
+      batches,
+      stats: statsOf(data, first === undefined ? undefined : RowBatch.toCells(RowBatch.sub(first, 0, 1))[0]),
       statementTypeId: data.statementTypeId ?? undefined
     }
   })
@@ -209,7 +214,9 @@ export const decode = (
 ): Effect.Effect<QueryResult<unknown>, RowDecodeError> =>
   Effect.gen(function* () {
     const decoder = compileRowDecoder(raw.rowtype, options.decode ?? {})
-    const rows = yield* makeRowsConverter(decoder, options)(RowBatch.cells(raw.rows))
+    const convert = makeRowsConverter(decoder, options)
+    const parts = yield* Effect.forEach(raw.batches, convert)
+    const rows = parts.length === 1 ? parts[0]! : parts.flat()
     return {
       queryId: raw.queryId,
       columns: decoder.columns,

@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { SnowflakeError } from "../errors/SnowflakeError.js"
-import type { RawResult } from "../services/ResultSet.js"
+import { batchesOf, cellsOf, type RawResult } from "../services/ResultSet.js"
 import type { RecordedResult } from "./Cassette.js"
 
 export const toRecorded = (raw: RawResult): RecordedResult => ({
@@ -13,13 +13,13 @@ export const toRecorded = (raw: RawResult): RecordedResult => ({
   ...(raw.statementTypeId !== undefined ? { statementTypeId: raw.statementTypeId } : {}),
   ...(raw.stats !== undefined ? { stats: raw.stats } : {}),
   rowtype: raw.rowtype,
-  rows: raw.rows
+  rows: cellsOf(raw)
 })
 
 export const fromRecorded = (recorded: RecordedResult): RawResult => ({
   queryId: recorded.queryId,
   rowtype: recorded.rowtype,
-  rows: recorded.rows,
+  batches: batchesOf(recorded.rows),
   stats: recorded.stats,
   statementTypeId: recorded.statementTypeId
 })
