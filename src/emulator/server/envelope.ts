@@ -80,3 +80,5 @@ export const masterExpired = fail(
   "390114",
   "Authentication token has expired.  The user must authenticate again."
 )
+/** A master token this server never issued (or one of a closed session): 390113, as the drivers name it. */
+export const masterNotFound = fail("390113", "Master token not found. The user must authenticate again.")

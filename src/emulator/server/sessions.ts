@@ -4,7 +4,7 @@
  */
 import { Clock, Effect, ExecutionStrategy, Exit, Scope } from "effect"
 import type { Engine, EngineError, EngineSession, SessionContext } from "../engine/Engine.js"
-import { type Envelope, invalidToken, masterExpired, sessionExpired } from "./envelope.js"
+import { type Envelope, invalidToken, masterExpired, masterNotFound, sessionExpired } from "./envelope.js"
 import { newMasterToken, newSessionToken, tokenFromHeader } from "./ids.js"
 import type { ParameterValue } from "./parameters.js"
 
@@ -128,7 +128,7 @@ export const makeSessions = (
       Effect.gen(function* () {
         const token = tokenFromHeader(header)
         const session = token === undefined ? undefined : byMaster.get(token)
-        if (session === undefined) return yield* Effect.fail({ status: 200, envelope: masterExpired })
+        if (session === undefined) return yield* Effect.fail({ status: 200, envelope: masterNotFound })
         const now = yield* Clock.currentTimeMillis
         if (now >= session.masterExpiresAt) {
           yield* close(session)

@@ -314,6 +314,19 @@ describe("emulator server (engine double)", () => {
       assert.strictEqual(renewed.json.code, "390114")
     })
   )
+
+  it.scopedLive("renewal with a master token it never issued answers 390113", () =>
+    Effect.gen(function* () {
+      const { server } = yield* start()
+      const session = yield* login(server.url)
+      const renewed = yield* call(`${server.url}/session/token-request`, {
+        token: "ver:1-hint:1-ETMsMasterUnknown",
+        body: { requestType: "RENEW", oldSessionToken: session.token }
+      })
+      assert.strictEqual(renewed.json.code, "390113")
+      assert.strictEqual(renewed.json.success, false)
+    })
+  )
 })
 
 describe("emulator server faults", () => {
