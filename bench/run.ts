@@ -9,10 +9,9 @@
  */
 import { execFile } from "node:child_process"
 import { join } from "node:path"
-import { Context, Effect, Layer, Redacted } from "effect"
-import { Emulator } from "../src/emulator/index.js"
-import { Snowflake } from "../src/index.js"
-import { type ClientReport, createTableSql, PASSWORD, USER } from "./shared.js"
+import { Effect } from "effect"
+import { type ClientReport, createTableSql } from "./shared.js"
+import { benchEmulator } from "./support.js"
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1_000_000, 5_000_000]
 const clients = ["floor", "snowflake-sdk", "effect-snowflake"] as const
@@ -44,17 +43,7 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`
 const rate = (r: ClientReport) => `${Math.round(r.rows / (r.millis / 1000)).toLocaleString("en-US")} rows/s`
 
 const program = Effect.gen(function* () {
-  const emulator = yield* Emulator.start({ users: [{ name: USER, password: PASSWORD }] })
-  // Built in this scope (not with Effect.provide, which would close the pool right away).
-  const context = yield* Layer.build(
-    Snowflake.layer({
-      account: "emulator",
-      user: USER,
-      auth: { type: "password", password: Redacted.make(PASSWORD) },
-      accessUrl: emulator.url
-    })
-  )
-  const setup = Context.get(context, Snowflake.Client)
+  const { emulator, sf: setup } = yield* benchEmulator()
   const results: Array<{ rows: number; reports: ReadonlyArray<ClientReport> }> = []
   for (const rows of sizes) {
     const t0 = performance.now()

@@ -1,7 +1,8 @@
 /** effect-snowflake: `sf.stream(...)` with its defaults (prefetch 4, 64 MiB byte budget), object rows. */
-import { Effect, Redacted, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { Snowflake } from "../../src/index.js"
-import { PASSWORD, report, scanSql, USER } from "../shared.js"
+import { report, scanSql } from "../shared.js"
+import { benchClient } from "../support.js"
 
 const [url, rowsArg] = process.argv.slice(2)
 const rows = Number(rowsArg)
@@ -21,16 +22,4 @@ const program = Effect.gen(function* () {
   report("effect-snowflake", seen, checksum, started)
 })
 
-await Effect.runPromise(
-  program.pipe(
-    Effect.provide(
-      Snowflake.layer({
-        account: "emulator",
-        user: USER,
-        auth: { type: "password", password: Redacted.make(PASSWORD) },
-        accessUrl: url!,
-        pool: { min: 1, max: 1 }
-      })
-    )
-  )
-)
+await Effect.runPromise(program.pipe(Effect.provide(benchClient(url!))))

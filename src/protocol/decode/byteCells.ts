@@ -5,7 +5,7 @@
  * and the errors, are exactly those of the string converters: the fast path may only decline.
  */
 import * as BigDecimal from "effect/BigDecimal"
-import { NANOS_PER_SECOND, parsed } from "../values/calendar.js"
+import { NANOS_PER_SECOND, parsed, storeDecimalSeconds } from "../values/calendar.js"
 import { SnowflakeDate } from "../values/SnowflakeDate.js"
 import { SnowflakeTime } from "../values/SnowflakeTime.js"
 import { SnowflakeTimestamp, type TimestampKind } from "../values/SnowflakeTimestamp.js"
@@ -95,8 +95,6 @@ export const date = withFallback(Cells.date, (bytes, start, end) => {
   return Number.isNaN(days) ? undefined : new SnowflakeDate(days)
 })
 
-const POW10 = [1e9, 1e8, 1e7, 1e6, 1e5, 1e4, 1e3, 100, 10, 1]
-
 /**
  * `parseDecimalSeconds` (calendar.ts) over bytes: `[-]digits[.digits]`, at most 15 whole digits,
  * fraction truncated to nanoseconds; the result in `parsed`. False when the cell is anything else.
@@ -129,17 +127,7 @@ const readDecimalSeconds = (bytes: Uint8Array, start: number, end: number): bool
       }
     }
   }
-  if (wholeDigits === 0 || wholeDigits > 15) return false
-  fraction *= POW10[fractionDigits]!
-  if (negative && fraction !== 0) {
-    whole = -whole - 1
-    fraction = NANOS_PER_SECOND - fraction
-  } else if (negative) {
-    whole = -whole
-  }
-  parsed.seconds = whole === 0 ? 0 : whole // no -0
-  parsed.nanos = fraction
-  return true
+  return storeDecimalSeconds(negative, whole, wholeDigits, fraction, fractionDigits)
 }
 
 export const time = (scale: number) =>

@@ -110,16 +110,32 @@ export const parseDecimalSeconds = (text: string, from: number, to: number): boo
       i++
     }
   }
+  return storeDecimalSeconds(negative, whole, wholeDigits, fraction, fractionDigits)
+}
+
+/**
+ * The end of `parseDecimalSeconds` (and of its byte twin in decode/byteCells.ts): from the sign,
+ * the whole part and up to nine fraction digits to `parsed`; false when there is no whole digit or
+ * more than 15 (beyond exact doubles).
+ */
+export const storeDecimalSeconds = (
+  negative: boolean,
+  whole: number,
+  wholeDigits: number,
+  fraction: number,
+  fractionDigits: number
+): boolean => {
   if (wholeDigits === 0 || wholeDigits > 15) return false
-  fraction *= POW10[fractionDigits]!
-  if (negative && fraction !== 0) {
-    whole = -whole - 1
-    fraction = NANOS_PER_SECOND - fraction
+  let seconds = whole
+  let nanos = fraction * POW10[fractionDigits]!
+  if (negative && nanos !== 0) {
+    seconds = -whole - 1
+    nanos = NANOS_PER_SECOND - nanos
   } else if (negative) {
-    whole = -whole
+    seconds = -whole
   }
-  parsed.seconds = whole === 0 ? 0 : whole // no -0
-  parsed.nanos = fraction
+  parsed.seconds = seconds === 0 ? 0 : seconds // no -0
+  parsed.nanos = nanos
   return true
 }
 
