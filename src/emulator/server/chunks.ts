@@ -69,10 +69,42 @@ export interface Chunks {
   ) => Effect.Effect<ChunkedResult>
   readonly get: (queryId: string, index: number, key: string | undefined) => ChunkLookup
   readonly dropSession: (sessionId: number) => void
+  /** Bytes of chunk bodies currently kept (each body counted once). */
+  readonly storedBytes: () => number
 }
 
-export const makeChunks = (): Chunks => {
+/**
+ * Chunk bodies kept for finished queries, in bytes, before the oldest queries' chunks are dropped.
+ * Snowflake keeps results for a day on object storage; an emulator that runs for hours must not
+ * keep every result of a long-lived session in memory.
+ */
+export const DEFAULT_MAX_STORED_BYTES = 2 * 1024 * 1024 * 1024
+
+export const makeChunks = (maxStoredBytes = DEFAULT_MAX_STORED_BYTES): Chunks => {
+  // Insertion order is age order. A reused (cached) result shares its bodies with earlier queries,
+  // so bytes are counted once per body, with a count of the queries that hold it.
   const stored = new Map<string, StoredQuery>()
+  const holders = new Map<Buffer, number>()
+  let storedBytes = 0
+  const hold = (bodies: ReadonlyArray<Buffer>) => {
+    for (const body of bodies) {
+      const n = holders.get(body) ?? 0
+      if (n === 0) storedBytes += body.length
+      holders.set(body, n + 1)
+    }
+  }
+  const forget = (queryId: string) => {
+    const query = stored.get(queryId)
+    if (query === undefined) return
+    stored.delete(queryId)
+    for (const body of query.bodies) {
+      const n = (holders.get(body) ?? 1) - 1
+      if (n === 0) {
+        holders.delete(body)
+        storedBytes -= body.length
+      } else holders.set(body, n)
+    }
+  }
   const encode = (rows: JsonRows, from: number, chunkRows: number): Effect.Effect<EncodedChunks> => {
     const starts: Array<number> = []
     for (let start = from; start < rows.count; start += chunkRows) starts.push(start)
@@ -98,7 +130,13 @@ export const makeChunks = (): Chunks => {
     encoded: EncodedChunks
   ): ChunkedResult => {
     const key = newChunkKey()
-    stored.set(queryId, { key, sessionId, bodies: encoded.map((e) => e.body) })
+    const bodies = encoded.map((e) => e.body)
+    stored.set(queryId, { key, sessionId, bodies })
+    hold(bodies)
+    for (const oldest of stored.keys()) {
+      if (storedBytes <= maxStoredBytes || oldest === queryId) break
+      forget(oldest)
+    }
     return {
       chunks: encoded.map((e, index) => ({
         url: `${baseUrl}/chunks/${queryId}/${index}?x-amz-server-side-encryption-customer-algorithm=AES256`,
@@ -126,7 +164,8 @@ export const makeChunks = (): Chunks => {
       return { _tag: "Found", body }
     },
     dropSession: (sessionId) => {
-      for (const [id, query] of stored) if (query.sessionId === sessionId) stored.delete(id)
-    }
+      for (const [id, query] of stored) if (query.sessionId === sessionId) forget(id)
+    },
+    storedBytes: () => storedBytes
   }
 }
