@@ -16,7 +16,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import type { SnowflakeError } from "../errors/index.js"
+import type { InvalidConfig, SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
 import * as CloudStorage from "../services/CloudStorage.js"
 import * as IngestionService from "../services/Ingestion.js"
@@ -101,7 +101,7 @@ const liveStatements = <E, R>(
 /** Everything below the client, given its configuration layer. */
 const fromConfig = <E, R>(
   config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<Services, E, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
+): Layer.Layer<Services, E | InvalidConfig, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
   const live = liveStatements(config)
   return withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
 }

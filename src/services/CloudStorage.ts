@@ -14,7 +14,7 @@ import * as Layer from "effect/Layer"
 import type * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { StageUploadError } from "../errors/index.js"
+import { InvalidConfig, StageUploadError } from "../errors/index.js"
 import { type StageInfo, splitLocation } from "../protocol/transfer/stageInfo.js"
 import { SnowflakeConfig } from "./SnowflakeConfig.js"
 import * as Azure from "./storage/azure.js"
@@ -206,12 +206,27 @@ export const layer: Layer.Layer<CloudStorage, never, HttpClient.HttpClient | Fil
 /** The service with the client's `storage` settings (what `Snowflake.layer` uses). */
 export const layerFromConfig: Layer.Layer<
   CloudStorage,
-  never,
+  InvalidConfig,
   HttpClient.HttpClient | FileSystem.FileSystem | SnowflakeConfig
 > = Layer.effect(
   CloudStorage,
   Effect.gen(function* () {
-    const config = yield* SnowflakeConfig
-    return makeWith(yield* HttpClient.HttpClient, yield* FileSystem.FileSystem, config.storage)
+    const { storage } = yield* SnowflakeConfig
+    const fs = yield* FileSystem.FileSystem
+    const path = storage.caCertificatePath
+    const caCertificate =
+      storage.caCertificate ??
+      (path === undefined
+        ? undefined
+        : yield* fs.readFileString(path).pipe(
+            Effect.mapError(
+              (cause) =>
+                new InvalidConfig({
+                  message: `storage.caCertificatePath (SNOWFLAKE_STORAGE_CA_CERTIFICATE_PATH): cannot read ${path}`,
+                  cause
+                })
+            )
+          ))
+    return makeWith(yield* HttpClient.HttpClient, fs, { caCertificate })
   })
 )

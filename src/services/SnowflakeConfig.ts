@@ -40,6 +40,7 @@ export interface ResolvedConfig {
   }
   readonly storage: {
     readonly caCertificate: string | undefined
+    readonly caCertificatePath: string | undefined
   }
   readonly retry: {
     readonly retries: number
@@ -152,7 +153,10 @@ export const resolve = (options: SnowflakeOptions): Effect.Effect<ResolvedConfig
           ? defaultRequestTimeout
           : yield* decodeDuration("requestTimeout", options.requestTimeout),
       heartbeatInterval,
-      storage: { caCertificate: options.storage?.caCertificate },
+      storage: {
+        caCertificate: options.storage?.caCertificate,
+        caCertificatePath: options.storage?.caCertificatePath
+      },
       pool: {
         min: poolIn.min,
         max: poolIn.max,
@@ -248,9 +252,11 @@ export const optionsFromConfig = (
       Config.map((d): Duration.DurationInput | undefined => Option.getOrUndefined(d))
     ),
     poolMin: Config.option(Config.integer("SNOWFLAKE_POOL_MIN")),
-    poolMax: Config.option(Config.integer("SNOWFLAKE_POOL_MAX"))
+    poolMax: Config.option(Config.integer("SNOWFLAKE_POOL_MAX")),
+    caCertificate: optionalString("SNOWFLAKE_STORAGE_CA_CERTIFICATE"),
+    caCertificatePath: optionalString("SNOWFLAKE_STORAGE_CA_CERTIFICATE_PATH")
   }).pipe(
-    Effect.map(({ poolMax, poolMin, ...fromEnv }): SnowflakeOptions => {
+    Effect.map(({ poolMax, poolMin, caCertificate, caCertificatePath, ...fromEnv }): SnowflakeOptions => {
       const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined))
       return {
         ...fromEnv,
@@ -259,6 +265,11 @@ export const optionsFromConfig = (
           ...(Option.isSome(poolMin) ? { min: poolMin.value } : {}),
           ...(Option.isSome(poolMax) ? { max: poolMax.value } : {}),
           ...overrides.pool
+        },
+        storage: {
+          ...(caCertificate === undefined ? {} : { caCertificate }),
+          ...(caCertificatePath === undefined ? {} : { caCertificatePath }),
+          ...overrides.storage
         }
       }
     })

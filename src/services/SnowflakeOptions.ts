@@ -54,6 +54,8 @@ export interface StorageOptions {
    * own pipeline: neither reads this setting.
    */
   readonly caCertificate?: string | undefined
+  /** The same, read from a PEM file when the storage layer starts (`caCertificate` wins when both are set). */
+  readonly caCertificatePath?: string | undefined
 }
 
 /** What a caller passes to `Snowflake.layer`. Everything but account, user and auth has a default. */
