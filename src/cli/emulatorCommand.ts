@@ -10,7 +10,8 @@
  *   LOCAL_FS — works when the client runs on the same machine;
  * - `gcs`: a GCS-compatible endpoint on the emulator's own port, with client-side encryption;
  * - `s3`: an s3rver the emulator starts on 127.0.0.1 over TLS with a self-signed certificate
- *   (drivers always use https for S3; trust the certificate the emulator logs the path of);
+ *   (drivers always use https for S3; the command writes the certificate to a file and prints its
+ *   path, for SNOWFLAKE_STORAGE_CA_CERTIFICATE_PATH);
  * - `azure`: an azurite the emulator starts on 127.0.0.1 (telemetry off).
  *
  * `--users FILE` is a JSON array of users; with none, any user and password are accepted:
@@ -20,7 +21,10 @@
  *    "defaultWarehouse": "WH", "defaultDatabase": "DB", "defaultSchema": "PUBLIC", "defaultRole": "R" }]
  * ```
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { readFile } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import { Console, Data, Effect, Either } from "effect"
 import {
   Emulator,
@@ -128,6 +132,20 @@ const readUsers = (file: string) =>
     )
   )
 
+/** The storage certificate in a file of its own, removed when the emulator stops. */
+const writeCertificate = (pem: string) =>
+  Effect.acquireRelease(
+    Effect.try({
+      try: () => {
+        const directory = mkdtempSync(join(tmpdir(), "effect-snowflake-emulator-"))
+        writeFileSync(join(directory, "storage-ca.pem"), pem)
+        return directory
+      },
+      catch: () => new EmulatorCommandError({ message: "cannot write the storage certificate" })
+    }),
+    (directory) => Effect.sync(() => rmSync(directory, { recursive: true, force: true }))
+  ).pipe(Effect.map((directory) => join(directory, "storage-ca.pem")))
+
 /** Starts the emulator from parsed options and keeps it running until the fiber is interrupted. */
 export const runEmulator = (
   options: EmulatorCommandOptions
@@ -145,6 +163,11 @@ export const runEmulator = (
       }
       const emulator = yield* Emulator.start(emulatorOptions)
       yield* Console.log(`listening on ${emulator.url}`)
+      if (emulator.storageCertificate !== undefined) {
+        const path = yield* writeCertificate(emulator.storageCertificate)
+        yield* Console.log(`S3 stages use TLS with a self-signed certificate: ${path}`)
+        yield* Console.log(`  trust it with SNOWFLAKE_STORAGE_CA_CERTIFICATE_PATH=${path}`)
+      }
       return yield* Effect.never
     })
   )

@@ -1,13 +1,13 @@
 import { spawn } from "node:child_process"
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createInterface } from "node:readline"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 
-/** Starts `effect-snowflake emulator …` as its own process (from the sources) and yields its first stdout line. */
-const startCli = (args: ReadonlyArray<string>) =>
+/** Starts `effect-snowflake emulator …` as its own process (from the sources) and yields its first stdout lines. */
+const startCli = (args: ReadonlyArray<string>, count = 1) =>
   Effect.acquireRelease(
     Effect.sync(() =>
       spawn(join("node_modules", ".bin", "vite-node"), ["src/cli/main.ts", "emulator", ...args], {
@@ -17,9 +17,13 @@ const startCli = (args: ReadonlyArray<string>) =>
     (child) => Effect.sync(() => child.kill("SIGINT"))
   ).pipe(
     Effect.flatMap((child) =>
-      Effect.async<string, Error>((resume) => {
+      Effect.async<ReadonlyArray<string>, Error>((resume) => {
         const lines = createInterface({ input: child.stdout! })
-        lines.once("line", (line) => resume(Effect.succeed(line)))
+        const seen: Array<string> = []
+        lines.on("line", (line) => {
+          seen.push(line)
+          if (seen.length === count) resume(Effect.succeed(seen))
+        })
         child.once("exit", (code) => resume(Effect.fail(new Error(`emulator exited with ${code}`))))
       })
     )
@@ -40,7 +44,7 @@ describe("effect-snowflake emulator (the command)", () => {
       const dir = mkdtempSync(join(tmpdir(), "sf-cli-"))
       const usersFile = join(dir, "users.json")
       writeFileSync(usersFile, JSON.stringify([{ name: "ADA", password: "lovelace" }]))
-      const line = yield* startCli(["--port", "0", "--users", usersFile])
+      const [line = ""] = yield* startCli(["--port", "0", "--users", usersFile])
       const match = /^listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line)
       assert.isNotNull(match, line)
       const url = match![1]!
@@ -49,5 +53,22 @@ describe("effect-snowflake emulator (the command)", () => {
       assert.isFalse(refused.success)
       assert.strictEqual(refused.code, "390100")
     })
+  )
+
+  it.scopedLive(
+    "with --storage s3, writes the storage certificate to a file and prints its path",
+    () =>
+      Effect.gen(function* () {
+        const [listening = "", certificate = "", hint = ""] = yield* startCli(
+          ["--port", "0", "--storage", "s3"],
+          3
+        )
+        assert.match(listening, /^listening on http:\/\/127\.0\.0\.1:\d+$/)
+        const path = /self-signed certificate: (.+)$/.exec(certificate)?.[1]
+        assert.isDefined(path, certificate)
+        assert.include(readFileSync(path!, "utf8"), "-----BEGIN CERTIFICATE-----")
+        assert.strictEqual(hint.trim(), `trust it with SNOWFLAKE_STORAGE_CA_CERTIFICATE_PATH=${path}`)
+      }),
+    60_000
   )
 })
