@@ -7,20 +7,34 @@
 export const MACROS: ReadonlyArray<string> = [
   // DATEDIFF counts boundaries crossed, on timestamps (not dates: minute/hour parts must not be truncated)
   `CREATE OR REPLACE TEMP MACRO SF_DATEDIFF(part, a, b) AS date_diff(part, CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP))`,
-  // DATEADD on timestamps; clamps month ends like Snowflake. Known difference: a DATE input comes back as TIMESTAMP
-  `CREATE OR REPLACE TEMP MACRO SF_DATEADD(part, n, x) AS (CAST(x AS TIMESTAMP) + CASE lower(part)
-      WHEN 'year' THEN to_years(CAST(n AS INTEGER)) WHEN 'years' THEN to_years(CAST(n AS INTEGER)) WHEN 'y' THEN to_years(CAST(n AS INTEGER)) WHEN 'yy' THEN to_years(CAST(n AS INTEGER)) WHEN 'yyyy' THEN to_years(CAST(n AS INTEGER))
-      WHEN 'quarter' THEN to_months(CAST(n AS INTEGER) * 3) WHEN 'q' THEN to_months(CAST(n AS INTEGER) * 3)
-      WHEN 'month' THEN to_months(CAST(n AS INTEGER)) WHEN 'months' THEN to_months(CAST(n AS INTEGER)) WHEN 'mm' THEN to_months(CAST(n AS INTEGER)) WHEN 'mon' THEN to_months(CAST(n AS INTEGER))
-      WHEN 'week' THEN to_days(CAST(n AS INTEGER) * 7) WHEN 'w' THEN to_days(CAST(n AS INTEGER) * 7) WHEN 'wk' THEN to_days(CAST(n AS INTEGER) * 7)
-      WHEN 'day' THEN to_days(CAST(n AS INTEGER)) WHEN 'days' THEN to_days(CAST(n AS INTEGER)) WHEN 'd' THEN to_days(CAST(n AS INTEGER)) WHEN 'dd' THEN to_days(CAST(n AS INTEGER))
-      WHEN 'hour' THEN to_hours(CAST(n AS BIGINT)) WHEN 'hours' THEN to_hours(CAST(n AS BIGINT)) WHEN 'h' THEN to_hours(CAST(n AS BIGINT)) WHEN 'hh' THEN to_hours(CAST(n AS BIGINT))
-      WHEN 'minute' THEN to_minutes(CAST(n AS BIGINT)) WHEN 'minutes' THEN to_minutes(CAST(n AS BIGINT)) WHEN 'mi' THEN to_minutes(CAST(n AS BIGINT)) WHEN 'm' THEN to_minutes(CAST(n AS BIGINT))
-      WHEN 'second' THEN to_seconds(CAST(n AS BIGINT)) WHEN 'seconds' THEN to_seconds(CAST(n AS BIGINT)) WHEN 's' THEN to_seconds(CAST(n AS BIGINT)) WHEN 'ss' THEN to_seconds(CAST(n AS BIGINT))
-      WHEN 'millisecond' THEN to_milliseconds(CAST(n AS BIGINT)) WHEN 'ms' THEN to_milliseconds(CAST(n AS BIGINT))
-      WHEN 'microsecond' THEN to_microseconds(CAST(n AS BIGINT)) WHEN 'us' THEN to_microseconds(CAST(n AS BIGINT))
-      WHEN 'nanosecond' THEN to_microseconds(CAST(n AS BIGINT) // 1000) WHEN 'ns' THEN to_microseconds(CAST(n AS BIGINT) // 1000)
-      END)`,
+  // The interval DATEADD adds, for every date and time part name Snowflake accepts here.
+  `CREATE OR REPLACE TEMP MACRO SF_INTERVAL(part, n) AS CASE
+      WHEN lower(part) IN ('year', 'years', 'y', 'yy', 'yyyy', 'yr', 'yrs') THEN to_years(CAST(n AS INTEGER))
+      WHEN lower(part) IN ('quarter', 'quarters', 'q', 'qtr', 'qtrs') THEN to_months(CAST(n AS INTEGER) * 3)
+      WHEN lower(part) IN ('month', 'months', 'mm', 'mon', 'mons') THEN to_months(CAST(n AS INTEGER))
+      WHEN lower(part) IN ('week', 'weeks', 'w', 'wk', 'weekofyear', 'woy', 'wy') THEN to_days(CAST(n AS INTEGER) * 7)
+      WHEN lower(part) IN ('day', 'days', 'd', 'dd', 'dayofmonth') THEN to_days(CAST(n AS INTEGER))
+      WHEN lower(part) IN ('hour', 'hours', 'h', 'hh', 'hr', 'hrs') THEN to_hours(CAST(n AS BIGINT))
+      WHEN lower(part) IN ('minute', 'minutes', 'm', 'mi', 'min', 'mins') THEN to_minutes(CAST(n AS BIGINT))
+      WHEN lower(part) IN ('second', 'seconds', 's', 'sec', 'secs') THEN to_seconds(CAST(n AS BIGINT))
+      WHEN lower(part) IN ('millisecond', 'milliseconds', 'ms', 'msec') THEN to_milliseconds(CAST(n AS BIGINT))
+      WHEN lower(part) IN ('microsecond', 'microseconds', 'us', 'usec') THEN to_microseconds(CAST(n AS BIGINT))
+      WHEN lower(part) IN ('nanosecond', 'nanoseconds', 'ns', 'nsec') THEN to_microseconds(CAST(n AS BIGINT) // 1000)
+      END`,
+  // DATEADD with a date part (year … day; rewrite.ts picks it by the part's name) keeps the input's
+  // type like Snowflake: a DATE stays a DATE, timestamps keep their kind; month ends are clamped.
+  // Typed overloads need DuckDB ≥ 1.3; the untyped one takes strings (read as timestamps) and NULL.
+  `CREATE OR REPLACE TEMP MACRO SF_DATEADD(part, n, x DATE) AS CAST(CAST(x AS TIMESTAMP) + SF_INTERVAL(part, n) AS DATE),
+     (part, n, x TIMESTAMP) AS x + SF_INTERVAL(part, n),
+     (part, n, x TIMESTAMPTZ) AS x + SF_INTERVAL(part, n),
+     (part, n, x) AS CAST(x AS TIMESTAMP) + SF_INTERVAL(part, n)`,
+  // DATEADD with a time part (hour … nanosecond): a DATE becomes a TIMESTAMP, a TIME stays a TIME.
+  // (Every type gets its own overload: DuckDB would otherwise pick TIMESTAMPTZ for a DATE or TIMESTAMP.)
+  `CREATE OR REPLACE TEMP MACRO SF_TIMEADD(part, n, x TIME) AS x + SF_INTERVAL(part, n),
+     (part, n, x DATE) AS CAST(x AS TIMESTAMP) + SF_INTERVAL(part, n),
+     (part, n, x TIMESTAMP) AS x + SF_INTERVAL(part, n),
+     (part, n, x TIMESTAMPTZ) AS x + SF_INTERVAL(part, n),
+     (part, n, x) AS CAST(x AS TIMESTAMP) + SF_INTERVAL(part, n)`,
   `CREATE OR REPLACE TEMP MACRO SF_ARRAY_SIZE(j) AS json_array_length(CAST(j AS JSON))`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_BINARY(x, fmt := 'HEX') AS CASE upper(fmt) WHEN 'UTF-8' THEN encode(x) WHEN 'UTF8' THEN encode(x) WHEN 'BASE64' THEN from_base64(x) ELSE unhex(x) END`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_VARCHAR(x) AS CAST(x AS VARCHAR)`,

@@ -45,6 +45,17 @@ const DATE_PART_FUNCTIONS: Record<string, string> = {
   TIMESTAMPADD: "SF_DATEADD"
 }
 
+/** Parts of a day or longer: adding them keeps a DATE a DATE; shorter parts make it a timestamp. */
+const DATE_LEVEL_PARTS = new Set(
+  ["year years y yy yyyy yr yrs", "quarter quarters q qtr qtrs", "month months mm mon mons"]
+    .concat(["week weeks w wk weekofyear woy wy", "day days d dd dayofmonth"])
+    .flatMap((names) => names.split(" "))
+)
+
+/** The macro for a DATE_PART_FUNCTIONS call with this (lower-case, quoted) part. */
+const datePartMacro = (fn: string, quotedPart: string): string =>
+  fn === "SF_DATEADD" && !DATE_LEVEL_PARTS.has(quotedPart.slice(1, -1)) ? "SF_TIMEADD" : fn
+
 /** Plain renames to macros defined in macros.ts (so polyglot leaves them alone). */
 const RENAMED: Record<string, string> = {
   ARRAY_SIZE: "SF_ARRAY_SIZE",
@@ -128,7 +139,7 @@ export const beforeTranspile = (sql: string): string => {
         const partText =
           part.kind === "string" ? part.text.toLowerCase() : quoteString(part.text.toLowerCase())
         const rest = args.slice(1).map((a) => beforeTranspile(text(a)))
-        out.push(`${DATE_PART_FUNCTIONS[upper]}(${partText}, ${rest.join(", ")})`)
+        out.push(`${datePartMacro(DATE_PART_FUNCTIONS[upper]!, partText)}(${partText}, ${rest.join(", ")})`)
         i = close
         continue
       }

@@ -139,6 +139,23 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
     })
   )
 
+  it.scoped("DATEADD keeps a DATE a DATE for date parts, and makes it a timestamp for time parts", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      const r = yield* s.execute(
+        "select dateadd(day, 1, '2024-02-28'::date) as d1, dateadd(month, 1, '2024-01-31'::date) as d2, dateadd(yr, 1, '2024-02-29'::date) as d3, dateadd(hour, 2, '2024-02-28'::date) as t1, dateadd(minute, 90, '2024-02-28 23:00:00'::timestamp_ntz) as t2, timeadd(hour, 1, '10:00:00'::time) as t3, dateadd(day, 1, null::date) as n1"
+      )
+      assert.deepStrictEqual(
+        r.columns.map((c) => c.type),
+        ["date", "date", "date", "timestamp_ntz", "timestamp_ntz", "time", "date"]
+      )
+      // days since epoch (2025-02-28: the leap day clamped); seconds since epoch; seconds of the day
+      assert.deepStrictEqual(r.rows, [
+        ["19782", "19782", "20147", "1709085600.000000000", "1709166600.000000000", "39600.000000000", null]
+      ])
+    })
+  )
+
   it.scoped("IFF, NVL, NVL2, ZEROIFNULL, TO_VARCHAR, TRY_TO_NUMBER, TO_NUMBER", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
