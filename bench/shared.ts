@@ -10,7 +10,7 @@ export const tableName = (rows: number) => `BENCH_${rows}`
 export const createTableSql = (rows: number) => `CREATE OR REPLACE TABLE ${tableName(rows)} AS
 SELECT seq8() AS id,
   IFF(seq8() % 10 = 0, NULL, uniform(1, 1000000, random())) AS n1,
-  (seq8() % 100000) / 100 :: NUMBER(12, 2) AS amount,
+  ((seq8() % 100000) / 100) :: NUMBER(12, 2) AS amount,
   'name_' || seq8() AS name,
   seq8() % 2 = 0 AS flag,
   DATEADD(day, seq8() % 3650, '2015-01-01' :: DATE) AS day,
