@@ -11,7 +11,7 @@ import * as Snowflake from "../../src/layers/Snowflake.js"
 import * as Fp from "../../src/simulation/IngestionFingerprint.js"
 import * as StableJson from "../../src/simulation/stableJson.js"
 import * as CopyInto from "../../src/sql/CopyInto.js"
-import { tempCassette } from "./support.js"
+import { tempCassette, writeCassette } from "./support.js"
 
 const scratch = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "sf-fp-"))),
@@ -99,47 +99,38 @@ describe("layerConfig replays Stages and Ingestion with SNOWFLAKE_SIMULATION_MOD
       const cassette = yield* tempCassette
       const bulk = yield* Fp.bulkInsert({}, "people", records)
       const copy = yield* Fp.copyInto({}, CopyInto.table("events").pipe(CopyInto.from("@landing")))
-      fs.mkdirSync(path.dirname(cassette), { recursive: true })
-      fs.writeFileSync(
-        cassette,
-        JSON.stringify({
-          format: "effect-snowflake/cassette",
-          version: 1,
-          context: {},
-          interactions: [
-            {
-              request: { operation: "list", stage: "@LANDING" },
-              response: { stageFiles: [{ name: "landing/a.csv.gz", size: 48 }] }
-            },
-            {
-              request: copy,
-              response: {
-                copy: {
-                  filesProcessed: 1,
+      writeCassette(cassette, [
+        {
+          request: { operation: "list", stage: "@LANDING" },
+          response: { stageFiles: [{ name: "landing/a.csv.gz", size: 48 }] }
+        },
+        {
+          request: copy,
+          response: {
+            copy: {
+              filesProcessed: 1,
+              rowsLoaded: 0,
+              results: [
+                {
+                  file: "landing/a.csv.gz",
+                  status: "LOAD_FAILED",
+                  rowsParsed: 1,
                   rowsLoaded: 0,
-                  results: [
-                    {
-                      file: "landing/a.csv.gz",
-                      status: "LOAD_FAILED",
-                      rowsParsed: 1,
-                      rowsLoaded: 0,
-                      errorsSeen: 1,
-                      firstError: "Numeric value 'x' is not recognized",
-                      firstErrorLine: 1
-                    }
-                  ]
+                  errorsSeen: 1,
+                  firstError: "Numeric value 'x' is not recognized",
+                  firstErrorLine: 1
                 }
-              }
-            },
-            {
-              request: bulk.request,
-              response: {
-                bulkInsert: { filesProcessed: 1, rowsLoaded: 2, recordsSent: 2, rejected: 0, results: [] }
-              }
+              ]
             }
-          ]
-        })
-      )
+          }
+        },
+        {
+          request: bulk.request,
+          response: {
+            bulkInsert: { filesProcessed: 1, rowsLoaded: 2, recordsSent: 2, rejected: 0, results: [] }
+          }
+        }
+      ])
       const outcome = yield* Effect.gen(function* () {
         const stages = yield* Snowflake.Stages
         const ingestion = yield* Snowflake.Ingestion

@@ -1,6 +1,7 @@
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { assert } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -16,6 +17,21 @@ export const tempCassette = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "sf-cassette-"))),
   (dir) => Effect.sync(() => fs.rmSync(dir, { recursive: true, force: true }))
 ).pipe(Effect.map((dir) => path.join(dir, "nested", "session.json")))
+
+/** Writes a hand-made cassette (version 1, empty context) with these interactions. */
+export const writeCassette = (file: string, interactions: ReadonlyArray<unknown>): void => {
+  fs.mkdirSync(path.dirname(file), { recursive: true })
+  fs.writeFileSync(
+    file,
+    JSON.stringify({ format: "effect-snowflake/cassette", version: 1, context: {}, interactions })
+  )
+}
+
+/** What must never appear in a cassette: secrets, endpoints, tokens, signed URLs, and `extra`. */
+export const assertNoSecrets = (text: string, extra: ReadonlyArray<string>): void => {
+  for (const secret of ["127.0.0.1", "qrmk", "token", "Token", "X-Amz", "sig=", ...extra])
+    assert.notInclude(text, secret)
+}
 
 export const STREAM_SQL =
   "SELECT SEQ4() AS N, 'row ' || SEQ4() AS LABEL FROM TABLE(GENERATOR(ROWCOUNT => 250)) ORDER BY N"
