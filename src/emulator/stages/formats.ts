@@ -40,7 +40,15 @@ const charOption = (format: Options, key: string, fallback: string | undefined):
   return v.toUpperCase() === "NONE" || v === "" ? undefined : v
 }
 
-export const parseCsv = (text: string, format: Options): ParsedFile => {
+export interface CsvReading {
+  /**
+   * A blank last line (the file ends in two newlines) is a record of one NULL field, not padding —
+   * for files whose every record ends in a newline (stage binds of a single nullable column).
+   */
+  readonly trailingBlankLine?: boolean
+}
+
+export const parseCsv = (text: string, format: Options, reading: CsvReading = {}): ParsedFile => {
   const delimiter = charOption(format, "FIELD_DELIMITER", ",") ?? "\u0000"
   const recordDelimiter = charOption(format, "RECORD_DELIMITER", "\n") ?? "\n"
   const quote = charOption(format, "FIELD_OPTIONALLY_ENCLOSED_BY", undefined)
@@ -54,6 +62,7 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
   const skipBlank = option(format, "SKIP_BLANK_LINES", "FALSE").toUpperCase() === "TRUE"
 
   const records: Array<ParsedRecord> = []
+  const errors: Array<RecordError> = []
   let line = 1
   let col = 1
   let i = 0
@@ -64,6 +73,8 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
     const recordLine = line
     const cells: Array<string | null> = []
     const starts: Array<number> = []
+    // a broken enclosure makes the whole record an error (Snowflake's codes for these are [U])
+    let problem: RecordError | undefined
     let endOfRecord = false
     while (!endOfRecord) {
       starts.push(col)
@@ -71,12 +82,23 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
       let quoted = false
       if (quote !== undefined && text[i] === quote) {
         quoted = true
+        const opened = { line, col }
         i++
         col++
         // runs of ordinary characters are sliced, not appended one by one (big files)
         let run = i
         for (;;) {
-          if (i >= n) break
+          if (i >= n) {
+            problem ??= {
+              line: opened.line,
+              character: opened.col,
+              code: "100065",
+              sqlState: "22000",
+              message: `End of file reached while looking for the closing ${quote} of a field`,
+              column: cells.length
+            }
+            break
+          }
           const c = text[i] as string
           if (escapeChar !== undefined && c === escapeChar && i + 1 < n) {
             value += text.slice(run, i) + text[i + 1]
@@ -121,6 +143,15 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
         if (c === "\r" && text.startsWith(recordDelimiter, i + 1)) {
           value += text.slice(run, i)
           run = i + 1
+        } else if (quoted && !(trim && /\s/.test(c))) {
+          problem ??= {
+            line,
+            character: col,
+            code: "100065",
+            sqlState: "22000",
+            message: `Found character '${c}' instead of field delimiter '${delimiter}'`,
+            column: cells.length
+          }
         }
         i++
         col++
@@ -145,10 +176,11 @@ export const parseCsv = (text: string, format: Options): ParsedFile => {
       if (parseHeader && header === undefined) header = cells.map((c) => c ?? "")
       continue
     }
-    if (blank && (skipBlank || i >= n)) continue
-    records.push({ cells, line: recordLine, starts })
+    if (blank && (skipBlank || (i >= n && reading.trailingBlankLine !== true))) continue
+    if (problem !== undefined) errors.push(problem)
+    else records.push({ cells, line: recordLine, starts })
   }
-  return { records, errors: [], header }
+  return { records, errors, header }
 }
 
 /** A JSON value as a cell: strings as they are, everything else as JSON text. */

@@ -27,6 +27,42 @@ describe("parseCsv (emulator COPY INTO)", () => {
     )
   })
 
+  it("a broken enclosure makes its record an error; a last blank line is a record only when asked", () => {
+    const quoted = format(`FIELD_OPTIONALLY_ENCLOSED_BY = '"'`)
+    const stray = parseCsv('1,"a"b,2\n3,"ok",4\n', quoted)
+    assert.deepStrictEqual(
+      stray.records.map((r) => r.cells),
+      [["3", "ok", "4"]]
+    )
+    assert.deepStrictEqual(stray.errors, [
+      {
+        line: 1,
+        character: 6,
+        code: "100065",
+        sqlState: "22000",
+        message: "Found character 'b' instead of field delimiter ','",
+        column: 1
+      }
+    ])
+    const open = parseCsv('1,x\n2,"never\nclosed\n', quoted)
+    assert.deepStrictEqual(
+      open.records.map((r) => r.cells),
+      [["1", "x"]]
+    )
+    assert.deepStrictEqual(
+      open.errors.map((e) => [e.line, e.character, e.message]),
+      [[2, 3, 'End of file reached while looking for the closing " of a field']]
+    )
+    assert.deepStrictEqual(
+      parseCsv('a\n""\n\n', quoted).records.map((r) => r.cells),
+      [["a"], [""]]
+    )
+    assert.deepStrictEqual(
+      parseCsv('a\n""\n\n', quoted, { trailingBlankLine: true }).records.map((r) => r.cells),
+      [["a"], [""], [null]]
+    )
+  })
+
   it("reads long unquoted runs intact (sliced, not appended)", () => {
     const long = "x".repeat(100_000)
     const parsed = parseCsv(`${long},1\n2,${long}\n`, format(""))
