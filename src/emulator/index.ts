@@ -13,7 +13,7 @@ import type { Faults } from "./server/faults.js"
 import type { EmulatorOptions } from "./server/options.js"
 import type { QueryHistoryEntry } from "./server/queries.js"
 import { EmulatorStartError, makeServer } from "./server/server.js"
-import { makeStageHook } from "./stages/index.js"
+import { makeStageHooks } from "./stages/index.js"
 import { startStorage } from "./stages/start.js"
 
 export type { FaultKind, FaultRoute, FaultRule, Faults } from "./server/faults.js"
@@ -49,7 +49,7 @@ const start = (
     )
     const engine = yield* makeEngine({
       ...(options.dbPath !== undefined ? { path: options.dbPath } : {}),
-      hook: makeStageHook(started.storage)
+      hooks: makeStageHooks(started.storage)
     }).pipe(
       Effect.mapError(
         (cause) => new EmulatorStartError({ message: `cannot start the engine: ${cause.message}`, cause })

@@ -109,6 +109,8 @@ export class EngineError {
 export interface StatementHookEnv {
   readonly connection: DuckDBConnection
   readonly context: SessionContext
+  /** The engine session's id: temporary objects (TEMPORARY STAGE) belong to one session. */
+  readonly sessionId: string
 }
 
 /**
@@ -120,8 +122,31 @@ export type StatementHook = (
   env: StatementHookEnv
 ) => Effect.Effect<StatementResult, EngineError> | undefined
 
+/**
+ * A statement whose bind values were uploaded to a stage (query-request `bindStage`, PROTOCOL.md
+ * §5.2): the hook reads the stage's CSV files and runs the statement once per record, either
+ * itself or through `withBindings` (the engine's ordinary path, all records as array binds).
+ */
+export type BindStageHook = (
+  sql: string,
+  stage: string,
+  env: StatementHookEnv,
+  withBindings: (bindings: Bindings) => Effect.Effect<StatementResult, EngineError>
+) => Effect.Effect<StatementResult, EngineError>
+
+/** What the engine leaves to the emulator's stages. */
+export interface EngineHooks {
+  /** Offered every statement before the engine's own dispatch. */
+  readonly statement: StatementHook
+  readonly bindStage?: BindStageHook
+  /** A session ended: its temporary stages (and their files) go. */
+  readonly sessionClosed?: (sessionId: string) => Effect.Effect<void>
+}
+
 export interface ExecuteOptions {
   readonly bindings?: Bindings
+  /** `@stage/path` holding the bind values as CSV (query-request `bindStage`); wins over `bindings`. */
+  readonly bindStage?: string
   readonly describeOnly?: boolean
   /** Session parameters in force (TIMEZONE, QUERY_TAG, STATEMENT_TIMEOUT_IN_SECONDS, …). */
   readonly parameters?: Readonly<Record<string, string | number | boolean>>

@@ -31,11 +31,11 @@ import { type DuckFailure, describe, readJsonRows, runStatement } from "./duck.j
 import {
   type ColumnMeta,
   EngineError,
+  type EngineHooks,
   type EngineSession,
   type ExecuteOptions,
   rowCount,
   type SessionContext,
-  type StatementHook,
   type StatementResult
 } from "./Engine.js"
 import { columnEncoding, encodingQuery } from "./encode.js"
@@ -50,7 +50,7 @@ export interface SessionDeps {
   readonly catalog: Catalog
   readonly context: Ref.Ref<SessionContext>
   readonly sessionId: string
-  readonly hook?: StatementHook
+  readonly hooks?: EngineHooks
 }
 
 export const makeSession = (deps: SessionDeps): EngineSession => {
@@ -496,11 +496,23 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
     sql: string,
     options: ExecuteOptions = {}
   ): Effect.Effect<StatementResult, EngineError> => {
-    const hook = deps.hook
-    if (hook === undefined || options.describeOnly === true) return dispatch(sql, options)
+    const hooks = deps.hooks
+    const { bindStage, ...rest } = options
+    if (bindStage !== undefined && options.describeOnly !== true) {
+      const run = hooks?.bindStage
+      if (run === undefined)
+        return Effect.fail(new EngineError("000002", "0A000", "Unsupported feature 'bind stage'."))
+      return Effect.flatMap(Ref.get(deps.context), (context) =>
+        run(sql, bindStage, { connection, context, sessionId: deps.sessionId }, (bindings) =>
+          dispatch(sql, { ...rest, bindings })
+        )
+      )
+    }
+    if (hooks === undefined || options.describeOnly === true) return dispatch(sql, rest)
     return Effect.flatMap(
       Ref.get(deps.context),
-      (context) => hook(sql, { connection, context }) ?? dispatch(sql, options)
+      (context) =>
+        hooks.statement(sql, { connection, context, sessionId: deps.sessionId }) ?? dispatch(sql, rest)
     )
   }
 

@@ -21,9 +21,9 @@ import { runStatement } from "./duck.js"
 import {
   type Engine,
   EngineError,
+  type EngineHooks,
   type EngineSession,
-  type SessionContext,
-  type StatementHook
+  type SessionContext
 } from "./Engine.js"
 import { quoteIdent } from "./lexer.js"
 import { MACROS, TYPE_NAME_MACRO } from "./macros.js"
@@ -41,8 +41,8 @@ let sessionCounter = 0
 
 export const make = (options?: {
   readonly path?: string
-  /** Offered every statement before the engine's own dispatch (the emulator's stages). */
-  readonly hook?: StatementHook
+  /** The emulator's stages: stage statements, stage binds, temporary stages' end. */
+  readonly hooks?: EngineHooks
 }): Effect.Effect<Engine, EngineError, Scope.Scope> =>
   Effect.gen(function* () {
     const path = options?.path
@@ -104,12 +104,16 @@ export const make = (options?: {
         const warehouse = initial.warehouse ?? DEFAULT_WAREHOUSE
         const context = yield* Ref.make<SessionContext>({ ...initial, database, schema, warehouse })
         sessionCounter += 1
+        const sessionId = String(1000 + sessionCounter)
+        const hooks = options?.hooks
+        const sessionClosed = hooks?.sessionClosed
+        if (sessionClosed !== undefined) yield* Effect.addFinalizer(() => sessionClosed(sessionId))
         const session = makeSession({
           connection,
           catalog,
           context,
-          sessionId: String(1000 + sessionCounter),
-          ...(options?.hook !== undefined ? { hook: options.hook } : {})
+          sessionId,
+          ...(hooks !== undefined ? { hooks } : {})
         })
         // one statement at a time per connection, like a Snowflake session
         const lock = yield* Effect.makeSemaphore(1)

@@ -27,6 +27,8 @@ export interface ExecuteRequest {
   readonly sqlText: string
   readonly requestId: string | undefined
   readonly bindings: Bindings | undefined
+  /** `@stage/path` of CSV files holding the binds (stage binding, PROTOCOL.md §5.2); wins over `bindings`. */
+  readonly bindStage?: string | undefined
   readonly describeOnly: boolean
   /** Per-request parameters (MULTI_STATEMENT_COUNT, QUERY_TAG, …); they do not outlive the statement. */
   readonly parameters: ReadonlyMap<string, ParameterValue>
@@ -179,8 +181,10 @@ export const makeExecution = (
           ...Object.fromEntries(parameters)
         }
         const cacheKey = ResultCache.keyOf(sql, yield* session.engine.context, request.bindings)
-        const cached =
-          request.describeOnly || !ResultCache.isEnabled(parameters) ? undefined : cache.lookup(cacheKey)
+        // the key does not see the values behind a bind stage: such a statement is never reused
+        const reusable =
+          !request.describeOnly && request.bindStage === undefined && ResultCache.isEnabled(parameters)
+        const cached = reusable ? cache.lookup(cacheKey) : undefined
         if (cached !== undefined) {
           record.rowsProduced = cached.rowCount
           record.reusedResult = true
@@ -189,6 +193,7 @@ export const makeExecution = (
         result = yield* session.engine
           .execute(sql, {
             ...(request.bindings !== undefined ? { bindings: request.bindings } : {}),
+            ...(request.bindStage !== undefined ? { bindStage: request.bindStage } : {}),
             describeOnly: request.describeOnly,
             parameters: engineParameters
           })
@@ -196,7 +201,7 @@ export const makeExecution = (
         cache.afterStatement(result.statementTypeId)
         if (result.transfer === undefined && !request.describeOnly) {
           const entry = yield* encodeResult(result)
-          cache.remember(cacheKey, sql, entry)
+          if (request.bindStage === undefined) cache.remember(cacheKey, sql, entry)
           record.rowsProduced = entry.rowCount
           return yield* answer(record, session, request, entry)
         }

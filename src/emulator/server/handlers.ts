@@ -179,6 +179,8 @@ const query = (ctx: ServerContext, request: EmulatorRequest) =>
         sqlText: body.sqlText,
         requestId,
         bindings: bindingsOf(body.bindings),
+        // snowflake-sdk's stage binding: the binds are CSV files under this stage path (§5.2)
+        bindStage: typeof body.bindStage === "string" && body.bindStage !== "" ? body.bindStage : undefined,
         describeOnly: body.describeOnly === true,
         parameters: parameterMap(body.parameters)
       })

@@ -2,6 +2,12 @@
  * What the emulator knows about stages that DuckDB does not: named stages (with their file
  * format and comment), one master key per stage (user, table or named; AES-128 as Snowflake's
  * stages use), and per-table load history so COPY INTO does not load a file twice.
+ *
+ * A TEMPORARY stage belongs to the session that created it, as in Snowflake: only that session
+ * sees it (it hides a permanent stage of the same name), its files live under their own root
+ * (`temp/<session>/…`), and it goes when the session ends. snowflake-sdk relies on this: every
+ * connection runs `CREATE OR REPLACE TEMPORARY STAGE SYSTEM$BIND` before its first stage bind, and
+ * that must not wipe another connection's bind files.
  */
 import { randomBytes } from "node:crypto"
 import type { SessionContext } from "../engine/Engine.js"
@@ -14,7 +20,10 @@ export interface NamedStage {
   readonly url: string
   readonly fileFormat: Options
   readonly comment: string
-  readonly temporary: boolean
+  /** The session a TEMPORARY stage belongs to; undefined for a permanent stage. */
+  readonly session: string | undefined
+  /** Storage key prefix of its files, ending in `/`. */
+  readonly root: string
   readonly createdOn: Date
 }
 
@@ -37,9 +46,54 @@ export interface ResolvedStage {
 }
 
 export class StageCatalog {
-  readonly named = new Map<string, NamedStage>()
+  private readonly permanent = new Map<string, NamedStage>()
+  /** Session id → its temporary stages. */
+  private readonly temporary = new Map<string, Map<string, NamedStage>>()
   private readonly keys = new Map<string, Buffer>()
   private readonly history = new Map<string, Map<string, LoadRecord>>()
+
+  /** The named stage `key` as `session` sees it: its own temporary stage first. */
+  find(key: string, session: string): NamedStage | undefined {
+    return this.temporary.get(session)?.get(key) ?? this.permanent.get(key)
+  }
+
+  /** Exactly the session's temporary stage `key` (session given) or the permanent one. */
+  get(key: string, session: string | undefined): NamedStage | undefined {
+    return session === undefined ? this.permanent.get(key) : this.temporary.get(session)?.get(key)
+  }
+
+  add(key: string, stage: NamedStage) {
+    if (stage.session === undefined) {
+      this.permanent.set(key, stage)
+      return
+    }
+    let own = this.temporary.get(stage.session)
+    if (own === undefined) {
+      own = new Map()
+      this.temporary.set(stage.session, own)
+    }
+    own.set(key, stage)
+  }
+
+  remove(key: string, stage: NamedStage) {
+    if (stage.session === undefined) this.permanent.delete(key)
+    else this.temporary.get(stage.session)?.delete(key)
+    this.forgetKey(stage.root)
+  }
+
+  /** The stages `session` sees (SHOW STAGES): its temporary ones and the permanent ones they do not hide. */
+  visible(session: string): Array<NamedStage> {
+    const own = this.temporary.get(session) ?? new Map<string, NamedStage>()
+    return [...own.values(), ...[...this.permanent].filter(([key]) => !own.has(key)).map(([, s]) => s)]
+  }
+
+  /** Forgets a finished session's temporary stages and returns them (their files are the caller's). */
+  endSession(session: string): Array<NamedStage> {
+    const own = [...(this.temporary.get(session)?.values() ?? [])]
+    this.temporary.delete(session)
+    for (const stage of own) this.forgetKey(stage.root)
+    return own
+  }
 
   /** The stage's master key, created on first use. */
   masterKey(root: string): Buffer {
@@ -69,7 +123,12 @@ export class StageCatalog {
   }
 }
 
-export const enc = (part: string) => encodeURIComponent(part)
+/**
+ * A name as one segment of a storage key. `$` stays as it is: it is legal in a URL path, and
+ * snowflake-sdk puts a GCS stage's location into its URLs without encoding it, so an escaped `%24`
+ * would reach the emulator's GCS endpoint decoded and name another key (`SYSTEM$BIND`, `A$B`).
+ */
+export const enc = (part: string) => encodeURIComponent(part).replace(/%24/g, "$")
 
 export const qualify = (parts: ReadonlyArray<string>, ctx: SessionContext): [string, string, string] => {
   const name = parts[parts.length - 1] as string
@@ -90,7 +149,11 @@ export const stageRoot = (ref: StageRef, ctx: SessionContext): string => {
     }
     case "named": {
       const [d, s, n] = qualify(ref.parts, ctx)
-      return `stages/${enc(d)}/${enc(s)}/${enc(n)}/`
+      return namedRoot(d, s, n, undefined)
     }
   }
 }
+
+/** Where a named stage's files live; a temporary stage's under its session. */
+export const namedRoot = (database: string, schema: string, name: string, session: string | undefined) =>
+  `${session === undefined ? "stages" : `temp/${enc(session)}`}/${enc(database)}/${enc(schema)}/${enc(name)}/`

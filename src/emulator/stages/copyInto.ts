@@ -12,12 +12,13 @@
 import { gunzipSync } from "node:zlib"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { EngineError, type SessionContext, type StatementResult } from "../engine/Engine.js"
+import { EngineError, type StatementResult } from "../engine/Engine.js"
 import { qualify } from "./catalog.js"
 import { fixedCol, rowsResult, textCol } from "./columns.js"
 import { decryptObject } from "./crypto.js"
 import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
 import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
+import type { HookEnv } from "./hook.js"
 import {
   conversionError,
   dropStaged,
@@ -56,7 +57,7 @@ const onErrorOf = (text: string | undefined): OnError => {
   return { _tag: "Abort" }
 }
 
-interface FirstError extends RecordError {
+export interface FirstError extends RecordError {
   readonly columnName: string | null
 }
 
@@ -70,7 +71,16 @@ interface FileLoad {
   readonly skip: ReadonlyArray<number>
 }
 
-const merge = (base: Options, over: Options | undefined): Options =>
+/** A record whose field count is not what the statement takes (`expected` says what it should be). */
+export const columnCountError = (line: number, found: number, expected: string): RecordError => ({
+  line,
+  character: 1,
+  code: "100080",
+  sqlState: "22000",
+  message: `Number of columns in file (${found}) does not match ${expected}, use file format option error_on_column_count_mismatch=false to ignore this error`
+})
+
+export const merge = (base: Options, over: Options | undefined): Options =>
   over === undefined ? base : new Map([...base, ...over])
 
 /** Lines the file's records up with the target columns (CSV positions, or header names). */
@@ -95,19 +105,16 @@ const alignRecords = (
         starts: order.map((i) => r.starts[i] ?? 1)
       })
     } else if (r.cells.length !== columns.length && strictCount) {
-      errors.push({
-        line: r.line,
-        character: 1,
-        code: "100080",
-        sqlState: "22000",
-        message: `Number of columns in file (${r.cells.length}) does not match that of the corresponding table (${columns.length}), use file format option error_on_column_count_mismatch=false to ignore this error`
-      })
+      errors.push(
+        columnCountError(r.line, r.cells.length, `that of the corresponding table (${columns.length})`)
+      )
     } else records.push({ ...r, cells: columns.map((_, i) => r.cells[i] ?? null) })
   }
   return { records, errors }
 }
 
-const readBody = (deps: StageDeps, key: string, masterKey: Buffer) =>
+/** A staged file's bytes as written: decrypted (§9.4), gunzipped when they are gzip whatever the name says. */
+export const readBody = (deps: StageDeps, key: string, masterKey: Buffer) =>
   deps.storage.read(key).pipe(
     Effect.mapError(storageFailure),
     Effect.flatMap((data) =>
@@ -124,12 +131,41 @@ const readBody = (deps: StageDeps, key: string, masterKey: Buffer) =>
 const columnLabel = (target: Target, column: number) =>
   `"${target.name}"["${target.columns[column]?.name ?? ""}":${column + 1}]`
 
+/** The first bad cell of a staged file (`bad` from its check), in Snowflake's words. */
+export const badCell = (
+  connection: DuckDBConnection,
+  target: Target,
+  staged: StagedFile,
+  bad: { readonly row: number; readonly column: number },
+  record: ParsedRecord | undefined
+) =>
+  Effect.map(
+    stagedCell(connection, staged, bad.row, bad.column).pipe(Effect.mapError(internal)),
+    (value): FirstError => ({
+      ...conversionError(target.columns[bad.column]?.type ?? "", value),
+      line: record?.line ?? bad.row + 1,
+      character: record?.starts[bad.column] ?? 1,
+      column: bad.column,
+      columnName: columnLabel(target, bad.column)
+    })
+  )
+
+/** A load error as Snowflake reports it: the message, then where (file, line, character, row, column). */
+export const loadError = (f: FirstError, file: string, hint?: string) =>
+  new EngineError(
+    f.code,
+    f.sqlState,
+    `${f.message}\n  File '${file}', line ${f.line}, character ${f.character}\n` +
+      `  Row ${f.line}${f.columnName === null ? "" : `, column ${f.columnName}`}` +
+      (hint === undefined ? "" : `\n  ${hint}`)
+  )
+
 export const copyInto = (
   deps: StageDeps,
   tokens: ReadonlyArray<StageToken>,
-  connection: DuckDBConnection,
-  ctx: SessionContext
+  env: HookEnv
 ): Effect.Effect<StatementResult, EngineError> | undefined => {
+  const { connection, context: ctx } = env
   // COPY INTO <table> [(cols)] FROM <@stage> …
   if (upper(tokens[0]) !== "COPY" || upper(tokens[1]) !== "INTO") return undefined
   const tableToken = tokens[2]
@@ -151,7 +187,7 @@ export const copyInto = (
   const options = readOptions(tokens, i + 2).options
 
   return Effect.gen(function* () {
-    const stage = yield* resolveStage(deps, source.value, ctx)
+    const stage = yield* resolveStage(deps, source.value, env)
     const [database, schema, table] = qualify(nameParts(tableToken.value), ctx)
     const found = yield* findTarget(connection, database, schema, table).pipe(Effect.mapError(internal))
     if (found === undefined) return yield* Effect.fail(tableMissing(`${database}.${schema}.${table}`))
@@ -248,22 +284,9 @@ export const copyInto = (
         if (firstRecord !== undefined) first = { ...firstRecord, columnName: null }
         const firstBad = staged.bad[0]
         if (firstBad !== undefined) {
-          const record = records[firstBad.row]
-          const line = record?.line ?? firstBad.row + 1
-          if (first === undefined || line < first.line) {
-            const value = yield* stagedCell(connection, staged, firstBad.row, firstBad.column).pipe(
-              Effect.mapError(internal)
-            )
-            const column = target.columns[firstBad.column]
-            const error = conversionError(column?.type ?? "", value)
-            first = {
-              ...error,
-              line,
-              character: record?.starts[firstBad.column] ?? 1,
-              column: firstBad.column,
-              columnName: columnLabel(target, firstBad.column)
-            }
-          }
+          const line = records[firstBad.row]?.line ?? firstBad.row + 1
+          if (first === undefined || line < first.line)
+            first = yield* badCell(connection, target, staged, firstBad, records[firstBad.row])
         }
         loads.push({
           file,
@@ -277,18 +300,14 @@ export const copyInto = (
 
       if (onError._tag === "Abort") {
         const failed = loads.find((l) => l.first !== undefined)
-        if (failed?.first !== undefined) {
-          const f = failed.first
+        if (failed?.first !== undefined)
           return yield* Effect.fail(
-            new EngineError(
-              f.code,
-              f.sqlState,
-              `${f.message}\n  File '${failed.file.name}', line ${f.line}, character ${f.character}\n` +
-                `  Row ${f.line}${f.columnName === null ? "" : `, column ${f.columnName}`}\n` +
-                "  If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client."
+            loadError(
+              failed.first,
+              failed.file.name,
+              "If you would like to continue loading when an error is encountered, use other values such as 'SKIP_FILE' or 'CONTINUE' for the ON_ERROR option. For more information on loading options, please run 'info loading_data' in a SQL client."
             )
           )
-        }
       }
 
       const rows: Array<Array<string | null>> = []

@@ -1,16 +1,13 @@
 /**
  * How the stage statements plug into the engine: the engine offers every statement to a hook
- * before its own dispatch, with the session's DuckDB connection and context (COPY INTO loads
- * through the session's connection, so temporary tables and USE apply).
+ * before its own dispatch, with the session's DuckDB connection, context and id (COPY INTO loads
+ * through the session's connection, so temporary tables and USE apply; temporary stages are the
+ * session's own).
  */
-import type { DuckDBConnection } from "@duckdb/node-api"
 import type { Effect } from "effect"
-import type { EngineError, SessionContext, StatementResult } from "../engine/Engine.js"
+import type { EngineError, StatementHookEnv, StatementResult } from "../engine/Engine.js"
 
-export interface HookEnv {
-  readonly connection: DuckDBConnection
-  readonly context: SessionContext
-}
+export type HookEnv = StatementHookEnv
 
 /** A result, or transfer instructions (PUT/GET) built once the query id is known. */
 export type HookResult = StatementResult & {

@@ -5,11 +5,13 @@
  * COPY INTO. Nothing here imports the client: client and emulator meet on the wire.
  */
 import { Effect } from "effect"
+import type { EngineHooks } from "../engine/Engine.js"
+import { makeBindStageHook } from "./bindStage.js"
 import { StageCatalog } from "./catalog.js"
 import { copyInto } from "./copyInto.js"
 import type { StatementHook } from "./hook.js"
 import { stageTokens, upper } from "./sqlText.js"
-import { stageStatement } from "./statements.js"
+import { endSession, type StageDeps, stageStatement } from "./statements.js"
 import type { StageStorage } from "./storage.js"
 
 export { GCS_BUCKET, type GcsStorage, makeGcsStorage } from "./gcsStorage.js"
@@ -20,16 +22,28 @@ export { RAW_NUMBER } from "./transfer.js"
 
 const FIRST_WORDS = new Set(["PUT", "GET", "LIST", "LS", "REMOVE", "RM", "COPY", "CREATE", "DROP", "SHOW"])
 
-/** The engine hook answering stage statements from `storage`. */
-export const makeStageHook = (storage: StageStorage): StatementHook => {
-  const deps = { storage, catalog: new StageCatalog() }
+/**
+ * The engine's hooks on `storage`: stage statements, statements whose binds are in a stage
+ * (bindStage.ts), and the end of a session (its temporary stages go).
+ */
+export const makeStageHooks = (storage: StageStorage): EngineHooks => {
+  const deps: StageDeps = { storage, catalog: new StageCatalog() }
+  return {
+    statement: stageStatementHook(deps),
+    bindStage: makeBindStageHook(deps),
+    sessionClosed: (sessionId) => endSession(deps, sessionId)
+  }
+}
+
+/** The hook answering stage statements. */
+const stageStatementHook = (deps: StageDeps): StatementHook => {
   return (sql, env) => {
     // cheap test first: most statements are not ours
     const head = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase()
     if (head === undefined || !FIRST_WORDS.has(head)) return undefined
     const tokens = stageTokens(sql)
-    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env.connection, env.context)
-    const handled = stageStatement(deps, tokens, env.context)
+    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env)
+    const handled = stageStatement(deps, tokens, env)
     return handled === undefined ? undefined : Effect.suspend(() => handled)
   }
 }

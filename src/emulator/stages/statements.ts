@@ -3,11 +3,11 @@
  * (transfer instructions, §9.2), LIST and REMOVE (§9.6). COPY INTO lives in copyInto.ts.
  */
 import { Effect } from "effect"
-import type { SessionContext, StatementResult } from "../engine/Engine.js"
-import { namedKey, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
+import type { StatementResult } from "../engine/Engine.js"
+import { namedKey, namedRoot, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
 import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
 import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
-import type { HookResult } from "./hook.js"
+import type { HookEnv, HookResult } from "./hook.js"
 import {
   boolOption,
   localPath,
@@ -30,18 +30,20 @@ export interface StageDeps {
   readonly catalog: StageCatalog
 }
 
-/** Resolves `@…` against the session; named stages must exist. */
-export const resolveStage = (deps: StageDeps, text: string, ctx: SessionContext) =>
+/** Resolves `@…` against the session; named stages must exist (the session's temporary ones first). */
+export const resolveStage = (deps: StageDeps, text: string, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const ref = parseStageRef(text)
     if (ref === undefined) return yield* Effect.fail(syntax(`invalid stage location '${text}'`))
-    const root = stageRoot(ref, ctx)
+    let root = stageRoot(ref, ctx)
     let named: ResolvedStage["named"]
     let listPrefix = ""
     if (ref.kind === "named") {
       const [d, s, n] = qualify(ref.parts, ctx)
-      named = deps.catalog.named.get(namedKey(d, s, n))
+      named = deps.catalog.find(namedKey(d, s, n), env.sessionId)
       if (named === undefined) return yield* Effect.fail(stageMissing(`${d}.${s}.${n}`))
+      root = named.root
       listPrefix = `${n.toLowerCase()}/`
     }
     return {
@@ -79,11 +81,12 @@ export interface ListedObject {
 
 const afterStage = (tokens: ReadonlyArray<StageToken>, index: number) => readOptions(tokens, index).options
 
-const list = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const list = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const target = tokens[1]
     if (target === undefined) return yield* Effect.fail(syntax("LIST needs a stage"))
-    const stage = yield* resolveStage(deps, target.value, ctx)
+    const stage = yield* resolveStage(deps, target.value, env)
     const options = afterStage(tokens, 2)
     const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
     return rowsResult(
@@ -94,11 +97,12 @@ const list = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionCo
     )
   })
 
-const remove = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const remove = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const target = tokens[1]
     if (target === undefined) return yield* Effect.fail(syntax("REMOVE needs a stage"))
-    const stage = yield* resolveStage(deps, target.value, ctx)
+    const stage = yield* resolveStage(deps, target.value, env)
     const options = afterStage(tokens, 2)
     const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
     for (const o of objects) yield* deps.storage.remove(o.object.key).pipe(Effect.mapError(storageFailure))
@@ -110,12 +114,13 @@ const remove = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Session
     )
   })
 
-const put = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const put = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const [, source, target] = tokens
     if (source === undefined || target === undefined)
       return yield* Effect.fail(syntax("PUT needs a file and a stage"))
-    const stage = yield* resolveStage(deps, target.value, ctx)
+    const stage = yield* resolveStage(deps, target.value, env)
     const options = afterStage(tokens, 3)
     const dir = stage.path === "" || stage.path.endsWith("/") ? stage.path : `${stage.path}/`
     const prefix = stage.root + dir
@@ -136,12 +141,13 @@ const put = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionCon
     return result
   })
 
-const get = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const get = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const [, source, target] = tokens
     if (source === undefined || target === undefined)
       return yield* Effect.fail(syntax("GET needs a stage and a local directory"))
-    const stage = yield* resolveStage(deps, source.value, ctx)
+    const stage = yield* resolveStage(deps, source.value, env)
     const options = afterStage(tokens, 3)
     const objects = yield* stageObjects(deps, stage, patternOf(textOption(options, "PATTERN")))
     // files are named relative to the directory of the GET path (`GET @s/in` → `people.csv.gz`)
@@ -199,8 +205,9 @@ const removeAll = (deps: StageDeps, root: string) =>
     Effect.mapError(storageFailure)
   )
 
-const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const mods = modifiers(tokens, 1)
     const nameToken = tokens[mods.i]
     const ref = nameToken === undefined ? undefined : parseStageRef(`@${nameToken.value}`)
@@ -209,29 +216,33 @@ const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Se
     const key = namedKey(database, schema, name)
     const options: Options = readOptions(tokens, mods.i + 1).options
     const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
-    if (deps.catalog.named.has(key)) {
+    // a temporary stage only meets the session's own temporary stage of that name
+    const session = mods.temporary ? env.sessionId : undefined
+    const existing = deps.catalog.get(key, session)
+    if (existing !== undefined) {
       if (mods.ifClause) return status(`${name} already exists, statement succeeded.`)
       if (!mods.orReplace) return yield* Effect.fail(stageExists(name))
-      const root = stageRoot(ref, ctx)
-      yield* removeAll(deps, root)
-      deps.catalog.forgetKey(root)
+      yield* removeAll(deps, existing.root)
+      deps.catalog.remove(key, existing)
     }
     const format = options.get("FILE_FORMAT")
-    deps.catalog.named.set(key, {
+    deps.catalog.add(key, {
       database,
       schema,
       name,
       url: textOption(options, "URL") ?? "",
       fileFormat: format?.kind === "options" ? format.options : new Map(),
       comment: textOption(options, "COMMENT") ?? "",
-      temporary: mods.temporary,
+      session,
+      root: namedRoot(database, schema, name, session),
       createdOn: new Date()
     })
     return status(`Stage area ${name} successfully created.`)
   })
 
-const dropStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+const dropStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.gen(function* () {
+    const ctx = env.context
     const mods = modifiers(tokens, 1)
     const nameToken = tokens[mods.i]
     const ref = nameToken === undefined ? undefined : parseStageRef(`@${nameToken.value}`)
@@ -239,19 +250,25 @@ const dropStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Sess
     const [database, schema, name] = qualify(ref.parts, ctx)
     const key = namedKey(database, schema, name)
     const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
-    if (!deps.catalog.named.has(key)) {
+    const existing = deps.catalog.find(key, env.sessionId)
+    if (existing === undefined) {
       if (mods.ifClause) return status(`Drop statement executed successfully (${name} already dropped).`)
       return yield* Effect.fail(stageMissing(`${database}.${schema}.${name}`))
     }
-    const root = stageRoot(ref, ctx)
-    yield* removeAll(deps, root)
-    deps.catalog.forgetKey(root)
-    deps.catalog.named.delete(key)
+    yield* removeAll(deps, existing.root)
+    deps.catalog.remove(key, existing)
     return status(`${name} successfully dropped.`)
   })
 
-const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: SessionContext) =>
+/** A finished session's temporary stages go, with their files. */
+export const endSession = (deps: StageDeps, session: string) =>
+  Effect.forEach(deps.catalog.endSession(session), (stage) => removeAll(deps, stage.root), {
+    discard: true
+  }).pipe(Effect.ignore)
+
+const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) =>
   Effect.sync((): StatementResult => {
+    const ctx = env.context
     const likeAt = tokens.findIndex((t) => upper(t) === "LIKE")
     const like = likeAt >= 0 ? tokens[likeAt + 1]?.value : undefined
     const likeRe =
@@ -286,7 +303,8 @@ const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Ses
         "directory_enabled"
       ].map(textCol)
     ]
-    const rows = [...deps.catalog.named.values()]
+    const rows = deps.catalog
+      .visible(env.sessionId)
       .filter((s) => inAccount || (s.database === ctx.database && s.schema === ctx.schema))
       .filter((s) => likeRe === undefined || likeRe.test(s.name))
       .sort((a, b) => a.name.localeCompare(b.name))
@@ -301,7 +319,7 @@ const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Ses
         "SYSADMIN",
         s.comment,
         null,
-        s.temporary ? "INTERNAL TEMPORARY" : "INTERNAL",
+        s.session === undefined ? "INTERNAL" : "INTERNAL TEMPORARY",
         null,
         null,
         null,
@@ -316,30 +334,30 @@ const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, ctx: Ses
 export const stageStatement = (
   deps: StageDeps,
   tokens: ReadonlyArray<StageToken>,
-  ctx: SessionContext
+  env: HookEnv
 ): Effect.Effect<HookResult, import("../engine/Engine.js").EngineError> | undefined => {
   const first = upper(tokens[0])
   switch (first) {
     case "PUT":
-      return put(deps, tokens, ctx)
+      return put(deps, tokens, env)
     case "GET":
-      return get(deps, tokens, ctx)
+      return get(deps, tokens, env)
     case "LIST":
     case "LS":
-      return list(deps, tokens, ctx)
+      return list(deps, tokens, env)
     case "REMOVE":
     case "RM":
-      return remove(deps, tokens, ctx)
+      return remove(deps, tokens, env)
     case "CREATE":
     case "DROP": {
       const at = modifiers(tokens, 1)
       // modifiers() steps over STAGE among OR REPLACE / TEMPORARY / IF EXISTS
       if (!tokens.slice(1, at.i).some((t) => upper(t) === "STAGE")) return undefined
-      return first === "CREATE" ? createStage(deps, tokens, ctx) : dropStage(deps, tokens, ctx)
+      return first === "CREATE" ? createStage(deps, tokens, env) : dropStage(deps, tokens, env)
     }
     case "SHOW":
       return upper(tokens[1]) === "STAGES" || (upper(tokens[1]) === "TERSE" && upper(tokens[2]) === "STAGES")
-        ? showStages(deps, tokens, ctx)
+        ? showStages(deps, tokens, env)
         : undefined
     default:
       return undefined

@@ -35,18 +35,26 @@ const post = (url: string, body: unknown, token?: string) =>
     return res.text()
   })
 
-export type Sql = (sqlText: string) => Effect.Effect<SqlAnswer>
+/** Runs one statement; `extra` goes into the query-request body beside `sqlText` (`bindStage`, …). */
+export type Sql = (sqlText: string, extra?: Record<string, unknown>) => Effect.Effect<SqlAnswer>
 
 /** Logs in and returns a function running one statement per call. */
-export const sqlSession = (base: string) =>
+export const sqlSession = (base: string) => Effect.map(openSession(base), (session) => session.sql)
+
+/** Logs in: the statement runner and the logout (which ends the session). */
+export const openSession = (base: string) =>
   Effect.gen(function* () {
     const loginText = yield* post(`${base}/session/v1/login-request?requestId=${crypto.randomUUID()}`, {
       data: { LOGIN_NAME: "tester", PASSWORD: "p" }
     })
     const token = JSON.parse(loginText).data.token as string
-    const sql: Sql = (sqlText) =>
+    const sql: Sql = (sqlText, extra = {}) =>
       Effect.map(
-        post(`${base}/queries/v1/query-request?requestId=${crypto.randomUUID()}`, { sqlText }, token),
+        post(
+          `${base}/queries/v1/query-request?requestId=${crypto.randomUUID()}`,
+          { ...extra, sqlText },
+          token
+        ),
         (text) => {
           const json = JSON.parse(text)
           return {
@@ -58,7 +66,8 @@ export const sqlSession = (base: string) =>
           }
         }
       )
-    return sql
+    const logout = post(`${base}/session?delete=true&requestId=${crypto.randomUUID()}`, {}, token)
+    return { sql, logout }
   })
 
 /** Runs a statement that must succeed; its rows as objects keyed by column name. */
