@@ -7,10 +7,12 @@
  * this process and the object store through `CloudStorage`. Snowflake never sees the files; the
  * result rows are built here, in the Node driver's shapes (§9.5).
  *
- * Files stream through (read → gzip → hash → encrypt → spool → upload), several at a time
- * (`parallel`). SKIPPED means `overwrite` is off and the target already exists (a HEAD). By
- * default a failing file fails the call with `StageUploadError`; `onError: "report"` turns it into
- * an ERROR row and carries on with the other files.
+ * Files stream through, several at a time (`parallel`): a file uploaded as it is is hashed in a
+ * first read-only pass, then read, encrypted and uploaded in one go; a stream or a file being
+ * gzipped is spooled (gzip → hash → encrypt → temporary file) and then uploaded. SKIPPED means
+ * `overwrite` is off and the target already exists (a HEAD). By default a failing file fails the
+ * call with `StageUploadError`; `onError: "report"` turns it into an ERROR row and carries on with
+ * the other files.
  */
 import * as nodePath from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
@@ -32,7 +34,17 @@ import { stageReference } from "../sql/stage.js"
 import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
-import { counted, gzip, measure, throughCipher, writeFile } from "./storage/pipeline.js"
+import {
+  CHUNK,
+  counted,
+  digestFile,
+  encryptedLength,
+  gzip,
+  measure,
+  readFile,
+  throughCipher,
+  writeFile
+} from "./storage/pipeline.js"
 import type { StorageAdapter } from "./storage/StorageAdapter.js"
 import { withSourceFailure } from "./storage/streams.js"
 
@@ -182,6 +194,8 @@ export const expandPath = (
 /** A local file to upload. */
 export interface LocalFile {
   readonly name: string
+  /** Where it is on disk, when it is a file: then it can be read twice and needs no spooling. */
+  readonly path?: string | undefined
   readonly open: Stream.Stream<Uint8Array, StageUploadError>
   /** First bytes, for magic-number detection (empty for streams). */
   readonly head: Effect.Effect<Uint8Array, StageUploadError>
@@ -236,31 +250,59 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
       }
       const material = local ? undefined : materialFor(plan, 0)
       const encryption = material === undefined ? undefined : Encryption.forNewFile(material)
+      const encryptionFailed = ioError("Encryption failed")
+      const options = (size: number, digest: string) => ({
+        size,
+        metadata: { digest, encryption: encryption?.envelope },
+        concurrency: partConcurrency,
+        partSize: plan.threshold ?? undefined
+      })
+      // A regular file uploaded as it is: the digest (of the plaintext) comes from a read-only
+      // pass, then the file is read again and encrypted straight into the upload — no temporary
+      // copy, and the stored length is known up front from the plaintext's. (Anything else, a
+      // device say, need not give the same bytes twice: it is spooled like a stream.)
+      const path = file.path
+      const direct =
+        path !== undefined &&
+        !decided.gzip &&
+        (yield* fs.stat(path).pipe(
+          Effect.map((info) => info.type === "File"),
+          Effect.mapError(ioError(`Could not read ${path}`))
+        ))
+      if (direct) {
+        const { size, digest } = yield* digestFile(fs, path)
+        yield* adapter.upload(
+          decided.targetName,
+          readFile(fs, path, {
+            size,
+            cipher: encryption && { make: encryption.encryptor, onError: encryptionFailed }
+          }),
+          options(encryption === undefined ? size : encryptedLength(size), digest)
+        )
+        return row(file.name, { ...base, sourceSize: size, targetSize: size, status: "UPLOADED" })
+      }
+      // A stream cannot be read twice and gzip output is only known once made: spool it.
       const source = counted(file.open)
       const measured = measure(decided.gzip ? gzip(source.stream) : source.stream)
       const stored =
         encryption === undefined
           ? measured.stream
-          : throughCipher(measured.stream, encryption.encryptor, ioError("Encryption failed"))
+          : throughCipher(measured.stream, encryption.encryptor, encryptionFailed)
       const spool = nodePath.join(tempDir, globalThis.crypto.randomUUID())
-      yield* writeFile(fs, spool, stored)
-      const { size, digest } = measured.result()
-      const spooledSize = yield* fs.stat(spool).pipe(
-        Effect.map((info) => Number(info.size)),
-        Effect.mapError(ioError(`Could not read ${spool}`))
-      )
-      yield* adapter.upload(
-        decided.targetName,
-        fs.stream(spool).pipe(Stream.mapError(ioError(`Could not read ${spool}`))),
-        {
-          size: spooledSize,
-          metadata: { digest, encryption: encryption?.envelope },
-          concurrency: partConcurrency,
-          partSize: plan.threshold ?? undefined
-        }
-      )
-      yield* fs.remove(spool).pipe(Effect.ignore)
-      return row(file.name, { ...base, sourceSize: source.size(), targetSize: size, status: "UPLOADED" })
+      return yield* Effect.gen(function* () {
+        yield* writeFile(fs, spool, stored)
+        const { size, digest } = measured.result()
+        const spooledSize = yield* fs.stat(spool).pipe(
+          Effect.map((info) => Number(info.size)),
+          Effect.mapError(ioError(`Could not read ${spool}`))
+        )
+        yield* adapter.upload(
+          decided.targetName,
+          readFile(fs, spool, { size: spooledSize }),
+          options(spooledSize, digest)
+        )
+        return row(file.name, { ...base, sourceSize: source.size(), targetSize: size, status: "UPLOADED" })
+      }).pipe(Effect.ensuring(fs.remove(spool).pipe(Effect.ignore)))
     })
 
   const downloadOne = (
@@ -338,7 +380,8 @@ export const makeWith = (
 
   const localFile = (path: string): LocalFile => ({
     name: nodePath.basename(path),
-    open: fs.stream(path).pipe(Stream.mapError(ioError(`Could not read ${path}`))),
+    path,
+    open: fs.stream(path, { chunkSize: CHUNK }).pipe(Stream.mapError(ioError(`Could not read ${path}`))),
     head: Effect.scoped(
       Effect.flatMap(fs.open(path), (file) =>
         Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>

@@ -1,5 +1,11 @@
-/** The emulator's view of an HTTP exchange: a fully read request and a reply value. */
+/**
+ * The emulator's view of an HTTP exchange: a fully read request and a reply value — except for
+ * object-storage requests, which get the body unread (uploads stream to disk) and may answer with
+ * a file (downloads stream from disk).
+ */
+import type { FileHandle } from "node:fs/promises"
 import type { IncomingHttpHeaders } from "node:http"
+import type { Readable } from "node:stream"
 import type { Envelope } from "./envelope.js"
 
 export interface EmulatorRequest {
@@ -9,8 +15,6 @@ export interface EmulatorRequest {
   readonly headers: IncomingHttpHeaders
   /** Already gunzipped when the request said `Content-Encoding: gzip`. */
   readonly body: Buffer
-  /** The bytes as received (object-store uploads keep them exactly, whatever Content-Encoding says). */
-  readonly raw?: Buffer
 }
 
 export interface Reply {
@@ -18,6 +22,32 @@ export interface Reply {
   readonly headers: Readonly<Record<string, string>>
   readonly body: Buffer
 }
+
+/**
+ * An object-storage request with its body still on the socket: the handler streams it where it
+ * belongs (an upload of hundreds of MB is never held in memory), exactly as received whatever
+ * `Content-Encoding` says.
+ */
+export interface StorageRequest {
+  readonly method: string
+  readonly path: string
+  readonly headers: IncomingHttpHeaders
+  readonly body: Readable
+}
+
+/**
+ * A reply of `size` bytes streamed from an open file, which the server closes once sent. The
+ * handler opens it (not just names it) so that an overwrite racing with the download cannot pull
+ * the file away: the download keeps reading the version it found. No file: headers only (HEAD).
+ */
+export interface FileReply {
+  readonly status: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly size: number
+  readonly file: FileHandle | undefined
+}
+
+export type StorageReply = Reply | FileReply
 
 /**
  * Strings made by `rawNumber` (stages/transfer.ts) — `"\u0001raw-number:<digits>"` once

@@ -40,7 +40,10 @@ export interface EmulatorOptions {
    * self-signed certificate) or "azure" (an azurite the emulator starts).
    */
   readonly storage?: "local" | "s3" | "gcs" | "azure"
-  /** LOCAL_FS stage directory (s3rver's and azurite's data too); a temporary one when absent. */
+  /**
+   * LOCAL_FS stage directory (s3rver's and azurite's data, and the GCS endpoint's object files,
+   * too); a temporary one when absent.
+   */
   readonly stageDir?: string
 }
 

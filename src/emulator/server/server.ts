@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
+import { pipeline } from "node:stream"
 import { promisify } from "node:util"
 import { gunzip } from "node:zlib"
 import { Data, Effect, FiberSet, Schedule, type Scope } from "effect"
@@ -14,13 +15,24 @@ import { fail } from "./envelope.js"
 import { makeExecution } from "./execution.js"
 import { type FaultKind, type Faults, makeFaults } from "./faults.js"
 import { handle, type ServerContext } from "./handlers.js"
-import { type EmulatorRequest, envelopeReply, header, type Reply } from "./http.js"
+import {
+  type EmulatorRequest,
+  envelopeReply,
+  type FileReply,
+  header,
+  type Reply,
+  type StorageReply,
+  type StorageRequest
+} from "./http.js"
 import { type EmulatorOptions, resolveOptions } from "./options.js"
 import { makeQueries, type QueryHistoryEntry } from "./queries.js"
 import { classify, faultRouteOf } from "./routes.js"
 import { makeSessions } from "./sessions.js"
 
 const gunzipAsync = promisify(gunzip)
+
+/** Read size for file replies (object downloads). */
+const FILE_CHUNK = 1024 * 1024
 
 export class EmulatorStartError extends Data.TaggedError("EmulatorStartError")<{
   readonly message: string
@@ -35,7 +47,7 @@ export interface RunningServer {
   readonly history: () => ReadonlyArray<QueryHistoryEntry>
 }
 
-const readRequest = (req: IncomingMessage): Effect.Effect<EmulatorRequest> =>
+const readRequest = (req: IncomingMessage, url: URL): Effect.Effect<EmulatorRequest> =>
   Effect.gen(function* () {
     const raw = yield* Effect.async<Buffer>((resume) => {
       const parts: Array<Buffer> = []
@@ -47,14 +59,12 @@ const readRequest = (req: IncomingMessage): Effect.Effect<EmulatorRequest> =>
     const body = gzipped
       ? yield* Effect.promise(() => gunzipAsync(raw)).pipe(Effect.orElseSucceed(() => raw))
       : raw
-    const url = new URL(req.url ?? "/", "http://emulator")
     return {
       method: req.method ?? "GET",
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
-      body,
-      raw
+      body
     }
   })
 
@@ -64,6 +74,28 @@ const send = (res: ServerResponse, reply: Reply) =>
     res.writeHead(reply.status, { ...reply.headers, "content-length": String(reply.body.length) })
     res.end(reply.body)
   })
+
+/** Streams a file reply from its open handle (closed when done); a read failure cuts the connection. */
+const sendFile = (res: ServerResponse, reply: FileReply) =>
+  Effect.async<void>((resume) => {
+    const file = reply.file
+    if (res.destroyed) {
+      void file?.close().catch(() => undefined)
+      return resume(Effect.void)
+    }
+    res.writeHead(reply.status, { ...reply.headers, "content-length": String(reply.size) })
+    if (file === undefined) {
+      res.end()
+      return resume(Effect.void)
+    }
+    // Large reads: a 200 MB object goes out in 1 MiB writes instead of 64 KiB ones.
+    const body = file.createReadStream({ highWaterMark: FILE_CHUNK, autoClose: true })
+    pipeline(body, res, () => resume(Effect.void))
+    return Effect.sync(() => body.destroy())
+  })
+
+const sendStorage = (res: ServerResponse, reply: StorageReply) =>
+  "body" in reply ? send(res, reply) : sendFile(res, reply)
 
 /** Sends half of the body while announcing all of it, then cuts the connection. */
 const sendTruncated = (res: ServerResponse, reply: Reply) =>
@@ -84,15 +116,24 @@ const statusReply = (kind: Extract<FaultKind, { _tag: "status" }>): Reply => {
 
 /** Extra HTTP surface beside the Snowflake routes: the stages' GCS endpoint. */
 export interface ServerExtras {
-  /** Answers a request (object storage), or undefined to let the Snowflake routes have it. */
-  readonly storage?: (request: EmulatorRequest) => Reply | undefined
+  /**
+   * Answers an object-storage request, or undefined to let the Snowflake routes have it. Asked
+   * before the body is read, so that uploads stream to disk and downloads from it.
+   */
+  readonly storage?: (request: StorageRequest) => Effect.Effect<StorageReply> | undefined
 }
 
 const serveRequest = (ctx: ServerContext, extras: ServerExtras, req: IncomingMessage, res: ServerResponse) =>
   Effect.gen(function* () {
-    const request = yield* readRequest(req)
-    const stored = extras.storage?.(request)
-    if (stored !== undefined) return yield* send(res, stored)
+    const url = new URL(req.url ?? "/", "http://emulator")
+    const storage = extras.storage?.({
+      method: req.method ?? "GET",
+      path: url.pathname,
+      headers: req.headers,
+      body: req
+    })
+    if (storage !== undefined) return yield* Effect.flatMap(storage, (reply) => sendStorage(res, reply))
+    const request = yield* readRequest(req, url)
     const route = classify(request.method, request.path)
     const faultRoute = faultRouteOf(route)
     const fault = faultRoute === undefined ? undefined : yield* ctx.faults.take(faultRoute)

@@ -45,7 +45,8 @@ export const startStorage = (
         return { storage: makeLocalStorage(dir), gcs: undefined }
       }
       case "gcs": {
-        const gcs = makeGcsStorage()
+        const dir = yield* stageDirectory(options.stageDir)
+        const gcs = yield* makeGcsStorage(dir)
         return { storage: gcs, gcs }
       }
       case "s3": {

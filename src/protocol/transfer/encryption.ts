@@ -63,9 +63,13 @@ export const unwrapKey = (masterKey: Uint8Array, wrapped: Uint8Array): Uint8Arra
 export const matdesc = (material: EncryptionMaterial, keyBytes: number): string =>
   JSON.stringify({ smkId: material.smkId, queryId: material.queryId, keySize: String(keyBytes * 8) })
 
+/** A plain Uint8Array over the Buffer's own bytes: `new Uint8Array(buffer)` would copy them. */
+const view = (buffer: Buffer): Uint8Array =>
+  new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+
 const wrapCipher = (cipher: { update: (data: Uint8Array) => Buffer; final: () => Buffer }): Cipher => ({
-  update: (chunk) => new Uint8Array(cipher.update(chunk)),
-  final: () => new Uint8Array(cipher.final())
+  update: (chunk) => view(cipher.update(chunk)),
+  final: () => view(cipher.final())
 })
 
 /** A content cipher (AES-CBC + PKCS#7). */
