@@ -37,7 +37,7 @@ export interface ClientReport {
  * which hosts the emulator and its cached results) starts with the parent's RSS as its "peak", so
  * every client would report the runner's size. Elsewhere, getrusage is the best there is.
  */
-const peakRss = (): number => {
+export const peakRss = (): number => {
   try {
     const status = readFileSync("/proc/self/status", "utf8")
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(status)

@@ -1,7 +1,8 @@
 /** effect-snowflake `Ingestion.bulkInsert` of N generated rows (CSV or Parquet). Args: url rows table format */
-import { Effect, Redacted, Stream } from "effect"
+import { Effect, Stream } from "effect"
 import { Snowflake } from "../../src/index.js"
-import { PASSWORD, record, report, USER } from "./shared.js"
+import { benchClient } from "../support.js"
+import { record, report } from "./shared.js"
 
 const [url, rowsArg, table, format] = process.argv.slice(2)
 const rows = Number(rowsArg)
@@ -19,16 +20,4 @@ const program = Effect.gen(function* () {
   report(`effect-snowflake bulkInsert (${format})`, started)
 })
 
-await Effect.runPromise(
-  program.pipe(
-    Effect.provide(
-      Snowflake.layer({
-        account: "emulator",
-        user: USER,
-        auth: { type: "password", password: Redacted.make(PASSWORD) },
-        accessUrl: url!,
-        pool: { min: 1, max: 1 }
-      })
-    )
-  )
-)
+await Effect.runPromise(program.pipe(Effect.provide(benchClient(url!))))

@@ -31,5 +31,6 @@ for (let from = 0; from < rows; from += batch) {
   )
   statements++
 }
-report("snowflake-sdk array binds", started, `${statements} INSERT statement(s) of ≤ ${batch} rows`)
+const mode = batch * COLUMNS.length > 65_280 ? "stage binding" : "inline binds"
+report(`snowflake-sdk array binds, ${mode}`, started, `${statements} INSERT statement(s) of ≤ ${batch} rows`)
 await new Promise<void>((resolve) => connection.destroy(() => resolve()))

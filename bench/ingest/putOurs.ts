@@ -1,8 +1,8 @@
 /** effect-snowflake `Stages.put` of one local file, no compression (encryption per the stage). Args: url file [caFile] */
-import { readFileSync } from "node:fs"
-import { Effect, Redacted } from "effect"
+import { Effect } from "effect"
 import { Snowflake } from "../../src/index.js"
-import { PASSWORD, report, USER } from "./shared.js"
+import { benchClient } from "../support.js"
+import { report } from "./shared.js"
 
 const [url, file, caFile] = process.argv.slice(2)
 
@@ -17,16 +17,5 @@ const program = Effect.gen(function* () {
 })
 
 await Effect.runPromise(
-  program.pipe(
-    Effect.provide(
-      Snowflake.layer({
-        account: "emulator",
-        user: USER,
-        auth: { type: "password", password: Redacted.make(PASSWORD) },
-        accessUrl: url!,
-        pool: { min: 1, max: 1 },
-        storage: { caCertificate: caFile === undefined ? undefined : readFileSync(caFile, "utf8") }
-      })
-    )
-  )
+  program.pipe(Effect.provide(benchClient(url!, { storage: { caCertificatePath: caFile } })))
 )

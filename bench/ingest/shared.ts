@@ -3,10 +3,9 @@
  * same for every client), the table they go to, the checksum query that proves every row arrived
  * once with its values, and the one JSON line each child prints.
  */
-import { readFileSync } from "node:fs"
+import { peakRss } from "../shared.js"
 
-export const USER = "BENCH"
-export const PASSWORD = "bench"
+export { PASSWORD, USER } from "../shared.js"
 
 export const COLUMNS = ["id", "n1", "amount", "name", "flag"] as const
 
@@ -32,21 +31,6 @@ export interface ChildReport {
   /** Peak resident set size of the child process, in bytes. */
   readonly peakRss: number
   readonly detail?: string
-}
-
-/**
- * Peak resident set size of this process's own memory: VmHWM from /proc on Linux. getrusage's
- * `maxRSS` survives exec, so a child spawned by the runner (which hosts the emulator and has just
- * bulk-loaded 1M rows) would report the runner's size instead of its own — as in bench/shared.ts.
- */
-const peakRss = (): number => {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"))
-    if (match) return Number(match[1]) * 1024
-  } catch {
-    // not Linux
-  }
-  return process.resourceUsage().maxRSS * 1024
 }
 
 export const report = (client: string, started: number, detail?: string): void => {
