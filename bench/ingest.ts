@@ -21,8 +21,8 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect } from "effect"
+import { benchEmulator } from "./emulatorSetup.js"
 import { type ChildReport, checksumSql, createSql, record } from "./ingest/shared.js"
-import { benchEmulator } from "./support.js"
 
 const rows = Number(process.argv[2] ?? 1_000_000)
 /** Rows per sdk statement just under the stage-binding threshold (65,280 values / 5 columns). */

@@ -10,8 +10,8 @@
 import { execFile } from "node:child_process"
 import { join } from "node:path"
 import { Effect } from "effect"
+import { benchEmulator } from "./emulatorSetup.js"
 import { type ClientReport, createTableSql } from "./shared.js"
-import { benchEmulator } from "./support.js"
 
 const sizes = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1_000_000, 5_000_000]
 const clients = ["floor", "snowflake-sdk", "effect-snowflake"] as const

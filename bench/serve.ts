@@ -5,8 +5,8 @@
  *   npx vite-node bench/clients/ours.ts <url> 1000000
  */
 import { Effect, Stream } from "effect"
+import { benchEmulator } from "./emulatorSetup.js"
 import { createTableSql, scanSql } from "./shared.js"
-import { benchEmulator } from "./support.js"
 
 const sizes = process.argv.slice(2).map(Number)
 

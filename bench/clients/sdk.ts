@@ -1,19 +1,13 @@
 /** The official snowflake-sdk, `streamRows()` with its default settings. */
-import snowflake from "snowflake-sdk"
-import { PASSWORD, report, scanSql, USER } from "../shared.js"
+
+import { connectSdk } from "../sdkClient.js"
+import { report, scanSql } from "../shared.js"
 
 const [url, rowsArg] = process.argv.slice(2)
 const rows = Number(rowsArg)
-snowflake.configure({ logLevel: "OFF" })
 
 const started = performance.now()
-const connection = snowflake.createConnection({
-  accessUrl: url!,
-  account: "emulator",
-  username: USER,
-  password: PASSWORD
-})
-await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())))
+const connection = await connectSdk(url!)
 let seen = 0
 let checksum = 0n
 await new Promise<void>((resolve, reject) => {

@@ -2,21 +2,14 @@
  * snowflake-sdk inserting N generated rows with array binds: `INSERT … VALUES (?,?,?,?,?)` with
  * `binds: [[…], …]`, `batch` rows per statement (0 = all rows in one statement). Args: url rows table batch
  */
-import snowflake from "snowflake-sdk"
-import { COLUMNS, PASSWORD, record, report, USER } from "./shared.js"
+import { connectSdk } from "../sdkClient.js"
+import { COLUMNS, record, report } from "./shared.js"
 
 const [url, rowsArg, table, batchArg] = process.argv.slice(2)
 const rows = Number(rowsArg)
 const batch = Number(batchArg) > 0 ? Number(batchArg) : rows
-snowflake.configure({ logLevel: "OFF" })
 
-const connection = snowflake.createConnection({
-  accessUrl: url!,
-  account: "emulator",
-  username: USER,
-  password: PASSWORD
-})
-await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())))
+const connection = await connectSdk(url!)
 const sqlText = `INSERT INTO ${table} (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`
 const started = performance.now()
 let statements = 0

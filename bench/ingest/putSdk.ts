@@ -1,16 +1,9 @@
 /** snowflake-sdk `PUT file://… AUTO_COMPRESS=FALSE OVERWRITE=TRUE` of one local file. Args: url file */
-import snowflake from "snowflake-sdk"
-import { PASSWORD, report, USER } from "./shared.js"
+import { connectSdk } from "../sdkClient.js"
+import { report } from "./shared.js"
 
 const [url, file] = process.argv.slice(2)
-snowflake.configure({ logLevel: "OFF" })
-const connection = snowflake.createConnection({
-  accessUrl: url!,
-  account: "emulator",
-  username: USER,
-  password: PASSWORD
-})
-await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())))
+const connection = await connectSdk(url!)
 const started = performance.now()
 const rows = await new Promise<Array<Record<string, unknown>>>((resolve, reject) =>
   connection.execute({
