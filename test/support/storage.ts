@@ -3,44 +3,18 @@
  * with the test's scope: s3rver (in process) and azurite's blob service (a child process, with
  * telemetry off).
  */
-import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
-import { createServer, Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Schedule from "effect/Schedule"
-
-/** A port the OS says is free right now. */
-export const freePort = Effect.async<number>((resume) => {
-  const server = createServer()
-  server.listen(0, "127.0.0.1", () => {
-    const address = server.address()
-    const port = typeof address === "object" && address !== null ? address.port : 0
-    server.close(() => resume(Effect.succeed(port)))
-  })
-})
+import { launchAzurite } from "../../src/emulator/stages/azureStorage.js"
 
 const tempDir = (name: string) =>
   Effect.acquireRelease(
     Effect.sync(() => mkdtempSync(join(tmpdir(), `${name}-`))),
     (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
   )
-
-const canConnect = (port: number) =>
-  Effect.async<void, Error>((resume) => {
-    const socket = new Socket()
-    socket.once("connect", () => {
-      socket.destroy()
-      resume(Effect.void)
-    })
-    socket.once("error", (error) => {
-      socket.destroy()
-      resume(Effect.fail(error))
-    })
-    socket.connect(port, "127.0.0.1")
-  })
 
 export interface S3Emulator {
   readonly endpoint: string
@@ -78,48 +52,13 @@ export interface AzureEmulator {
   readonly accountKey: Redacted.Redacted<string>
 }
 
-/** azurite's well-known development account (public, documented by Microsoft). */
-const DEV_ACCOUNT = "devstoreaccount1"
-const DEV_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-/** azurite's blob service in a child process, in a temporary directory, with telemetry off. */
+/** azurite's blob service (the emulator's own launcher), in a temporary directory, with telemetry off. */
 export const startAzurite = Effect.gen(function* () {
   const directory = yield* tempDir("azurite")
-  const port = yield* freePort
-  yield* Effect.acquireRelease(
-    Effect.sync(() =>
-      spawn(
-        process.execPath,
-        [
-          join(process.cwd(), "node_modules/azurite/dist/src/blob/main.js"),
-          "--blobHost",
-          "127.0.0.1",
-          "--blobPort",
-          String(port),
-          "--location",
-          directory,
-          "--silent",
-          "--disableTelemetry",
-          "--skipApiVersionCheck",
-          "--loose"
-        ],
-        { stdio: "ignore" }
-      )
-    ),
-    (child: ChildProcess) =>
-      Effect.async<void>((resume) => {
-        if (child.exitCode !== null) return resume(Effect.void)
-        child.once("exit", () => resume(Effect.void))
-        child.kill("SIGTERM")
-      })
-  )
-  yield* canConnect(port).pipe(
-    Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.compose(Schedule.recurs(100)))),
-    Effect.orDie
-  )
+  const { port, account, accountKey } = yield* Effect.orDie(launchAzurite(directory))
   return {
-    endpoint: `http://127.0.0.1:${port}/${DEV_ACCOUNT}`,
-    storageAccount: DEV_ACCOUNT,
-    accountKey: Redacted.make(DEV_KEY)
+    endpoint: `http://127.0.0.1:${port}/${account}`,
+    storageAccount: account,
+    accountKey: Redacted.make(accountKey)
   } satisfies AzureEmulator
 })

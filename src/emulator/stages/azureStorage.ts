@@ -46,7 +46,18 @@ const canConnect = (port: number) =>
     socket.connect(port, "127.0.0.1")
   })
 
-export const startAzureStorage = (dir: string): Effect.Effect<StageStorage, StorageError, Scope.Scope> =>
+/** azurite's development account, as `launchAzurite` serves it. */
+export interface Azurite {
+  readonly port: number
+  readonly account: string
+  readonly accountKey: string
+}
+
+/**
+ * azurite's blob service as a child process on a free port of 127.0.0.1, its data in `location`,
+ * telemetry off; stopped with the scope. (The tests' storage support starts it the same way.)
+ */
+export const launchAzurite = (location: string): Effect.Effect<Azurite, StorageError, Scope.Scope> =>
   Effect.gen(function* () {
     const require = createRequire(import.meta.url)
     const main = yield* Effect.try({
@@ -67,7 +78,7 @@ export const startAzureStorage = (dir: string): Effect.Effect<StageStorage, Stor
             "--blobPort",
             String(port),
             "--location",
-            nodePath.join(dir, "azurite"),
+            location,
             "--silent",
             "--disableTelemetry",
             "--skipApiVersionCheck",
@@ -86,6 +97,12 @@ export const startAzureStorage = (dir: string): Effect.Effect<StageStorage, Stor
     yield* canConnect(port).pipe(
       Effect.retry(Schedule.spaced("100 millis").pipe(Schedule.compose(Schedule.recurs(150))))
     )
+    return { port, account: ACCOUNT, accountKey: ACCOUNT_KEY }
+  })
+
+export const startAzureStorage = (dir: string): Effect.Effect<StageStorage, StorageError, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { port } = yield* launchAzurite(nodePath.join(dir, "azurite"))
     const azure = yield* attempt("@azure/storage-blob is not installed", () => import("@azure/storage-blob"))
     const endpoint = `http://127.0.0.1:${port}/${ACCOUNT}`
     const credential = new azure.StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY)
