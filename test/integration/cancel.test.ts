@@ -7,9 +7,13 @@ import type { EmulatorHandle } from "../../src/emulator/index.js"
 import * as Query from "../../src/sql/Query.js"
 import { withClient } from "./support.js"
 
-/** About 10^10 rows of cross join: still running when we interrupt it. */
+/**
+ * 10^12 rows of cross join: still running whenever we interrupt it. (10^10 took DuckDB only a few
+ * seconds on a quiet machine: a test that waited 2 s before cancelling sometimes saw it finish.)
+ * Every test aborts it, so its length costs nothing.
+ */
 const slowQuery =
-  "SELECT COUNT(*) AS C FROM TABLE(GENERATOR(ROWCOUNT => 100000)) a, TABLE(GENERATOR(ROWCOUNT => 100000)) b"
+  "SELECT COUNT(*) AS C FROM TABLE(GENERATOR(ROWCOUNT => 1000000)) a, TABLE(GENERATOR(ROWCOUNT => 1000000)) b"
 
 /** Waits (polling the emulator's own view) until the query with this text reaches `status`. */
 const awaitStatus = (emulator: EmulatorHandle, sqlText: string, status: string) =>
