@@ -4,14 +4,13 @@ import * as path from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import { assert, describe, it } from "@effect/vitest"
-import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as Snowflake from "../../src/layers/Snowflake.js"
 import * as Fp from "../../src/simulation/IngestionFingerprint.js"
 import * as StableJson from "../../src/simulation/stableJson.js"
 import * as CopyInto from "../../src/sql/CopyInto.js"
-import { tempCassette, writeCassette } from "./support.js"
+import { replayFrom, tempCassette, writeCassette } from "./support.js"
 
 const scratch = Effect.acquireRelease(
   Effect.sync(() => fs.mkdtempSync(path.join(os.tmpdir(), "sf-fp-"))),
@@ -138,17 +137,7 @@ describe("layerConfig replays Stages and Ingestion with SNOWFLAKE_SIMULATION_MOD
         const copied = yield* ingestion.copyInto(CopyInto.table("events").pipe(CopyInto.from("@landing")))
         const inserted = yield* ingestion.bulkInsert("people", Stream.fromIterable(records))
         return { listed, copied, inserted }
-      }).pipe(
-        Effect.provide(Snowflake.layerConfig()),
-        Effect.withConfigProvider(
-          ConfigProvider.fromMap(
-            new Map([
-              ["SNOWFLAKE_SIMULATION_MODE", "replay"],
-              ["SNOWFLAKE_SIMULATION_FILE", cassette]
-            ])
-          )
-        )
-      )
+      }).pipe(Effect.provide(Snowflake.layerConfig()), replayFrom(cassette))
       assert.deepStrictEqual(outcome.listed, [
         { name: "landing/a.csv.gz", size: 48, md5: undefined, lastModified: undefined }
       ])

@@ -10,7 +10,7 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as Snowflake from "../../src/layers/Snowflake.js"
 import * as Query from "../../src/sql/Query.js"
-import { tempCassette } from "./support.js"
+import { replayFrom, tempCassette } from "./support.js"
 
 const cassette = path.join(import.meta.dirname, "cassettes", "orders.json")
 
@@ -108,17 +108,7 @@ describe("simulation: replay", () => {
         ["7", "12.50"],
         ["42", "99999999999999999999.99"]
       ])
-    }).pipe(
-      Effect.provide(Snowflake.layerConfig()),
-      Effect.withConfigProvider(
-        ConfigProvider.fromMap(
-          new Map([
-            ["SNOWFLAKE_SIMULATION_MODE", "replay"],
-            ["SNOWFLAKE_SIMULATION_FILE", cassette]
-          ])
-        )
-      )
-    )
+    }).pipe(Effect.provide(Snowflake.layerConfig()), replayFrom(cassette))
   )
 
   it.effect("record or replay without SNOWFLAKE_SIMULATION_FILE is InvalidConfig", () =>

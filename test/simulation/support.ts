@@ -3,6 +3,7 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
@@ -32,6 +33,17 @@ export const assertNoSecrets = (text: string, extra: ReadonlyArray<string>): voi
   for (const secret of ["127.0.0.1", "qrmk", "token", "Token", "X-Amz", "sig=", ...extra])
     assert.notInclude(text, secret)
 }
+
+/** `SNOWFLAKE_SIMULATION_MODE=replay` of this cassette, as `layerConfig` reads it. */
+export const replayFrom = (cassette: string) =>
+  Effect.withConfigProvider(
+    ConfigProvider.fromMap(
+      new Map([
+        ["SNOWFLAKE_SIMULATION_MODE", "replay"],
+        ["SNOWFLAKE_SIMULATION_FILE", cassette]
+      ])
+    )
+  )
 
 export const STREAM_SQL =
   "SELECT SEQ4() AS N, 'row ' || SEQ4() AS LABEL FROM TABLE(GENERATOR(ROWCOUNT => 250)) ORDER BY N"
