@@ -12,8 +12,9 @@
  * the sdk says `source_compression=gzip` but uploads plain text — and parsed with the stage's
  * format). A record with the wrong number of fields, or a broken enclosure, fails the statement
  * with the file and line. `INSERT INTO t [(cols)] VALUES (?, …)` with nothing but markers in the
- * tuple (what every driver batches) loads like COPY: the records go to DuckDB through the
- * appender, every cell is checked against its column's type, then one INSERT … SELECT. Any other
+ * tuple (what every driver batches) loads like COPY: each file is staged by DuckDB's own CSV reader
+ * when it reads it exactly as Snowflake (nativeCsv.ts), else the records go to DuckDB through the
+ * appender; every cell is checked against its column's type, then INSERT … SELECT. Any other
  * statement runs through the engine with the records as TEXT array binds.
  */
 import { Effect } from "effect"
@@ -28,7 +29,8 @@ import { badCell, columnCountError, loadError, merge, readBody } from "./copyInt
 import { internal, syntax } from "./errors.js"
 import { type ParsedRecord, parseCsv } from "./formats.js"
 import type { HookEnv } from "./hook.js"
-import { dropStaged, findTarget, insertStaged, stageRecords } from "./load.js"
+import { dropStaged, findTarget, insertStaged, type StagedFile, stageRecords, type Target } from "./load.js"
+import { stageCsvNatively } from "./nativeCsv.js"
 import { type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
 import { resolveStage, type StageDeps, stageObjects } from "./statements.js"
 
@@ -51,8 +53,8 @@ const noFiles = (stage: string) =>
     `SQL compilation error:\nBind stage '${stage}' has no files: the bind values were not uploaded, or were removed.`
   )
 
-/** Every file under the stage path, in name order (1, 2, …, 10), parsed and checked. */
-const readBindFiles = (deps: StageDeps, text: string, env: HookEnv, markers: number) =>
+/** The bind stage's format and every file under its path, in name order (1, 2, …, 10). */
+const listBindFiles = (deps: StageDeps, text: string, env: HookEnv) =>
   Effect.gen(function* () {
     const stage = yield* resolveStage(deps, text, env)
     const format = merge(SDK_FORMAT, stage.named?.fileFormat)
@@ -64,9 +66,18 @@ const readBindFiles = (deps: StageDeps, text: string, env: HookEnv, markers: num
       .filter((o) => dir === "" || o.relative === dir || o.relative.startsWith(`${dir}/`))
       .sort((a, b) => a.relative.localeCompare(b.relative, "en", { numeric: true }))
     if (objects.length === 0) return yield* Effect.fail(noFiles(text))
+    return { format, objects, read: (key: string) => readBody(deps, key, stage.masterKey) }
+  })
+
+type BindListing = Effect.Effect.Success<ReturnType<typeof listBindFiles>>
+
+/** Every bind file parsed and checked (the exact reading). */
+const readBindFiles = (listing: BindListing, markers: number) =>
+  Effect.gen(function* () {
+    const { format, objects } = listing
     const files: Array<BindFile> = []
     for (const o of objects) {
-      const body = yield* readBody(deps, o.object.key, stage.masterKey)
+      const body = yield* listing.read(o.object.key)
       // every record ends in a newline, so a last blank line is a record (one NULL bind)
       const parsed = parseCsv(body.toString("utf8"), format, { trailingBlankLine: true })
       const wrong = parsed.records.find((r) => r.cells.length !== markers)
@@ -129,19 +140,52 @@ const simpleInsert = (sql: string): SimpleInsert | undefined => {
   return { table: parts, columns, fields }
 }
 
-/** The COPY-like load of a simple INSERT; undefined when the engine should run it (it reports what is wrong). */
-const stagedInsert = (env: HookEnv, insert: SimpleInsert, files: ReadonlyArray<BindFile>) =>
+/** The table and columns a simple INSERT loads; undefined when the engine should run it (it reports what is wrong). */
+const insertTarget = (env: HookEnv, insert: SimpleInsert) =>
   Effect.gen(function* () {
-    const { connection, context } = env
-    const [database, schema, table] = qualify(insert.table, context)
-    const found = yield* findTarget(connection, database, schema, table).pipe(Effect.mapError(internal))
+    const [database, schema, table] = qualify(insert.table, env.context)
+    const found = yield* findTarget(env.connection, database, schema, table).pipe(Effect.mapError(internal))
     if (found === undefined) return undefined
     const columns =
       insert.columns === undefined
         ? found.columns
         : insert.columns.map((name) => found.columns.find((c) => c.name === name))
     if (columns.length !== insert.fields.length || columns.some((c) => c === undefined)) return undefined
-    const target = { ...found, columns: columns.flatMap((c) => (c === undefined ? [] : [c])) }
+    return { ...found, columns: columns.flatMap((c) => (c === undefined ? [] : [c])) } satisfies Target
+  })
+
+/**
+ * The fast load of a simple INSERT whose markers are the columns in order (what every driver
+ * sends): each file staged by DuckDB's reader (nativeCsv.ts), then inserted in file order. Undefined
+ * — nothing inserted — when any file is not one the fast reader takes, or has a bad cell: the exact
+ * reading then finds the first problem with its file, line and character.
+ */
+const nativeInsert = (env: HookEnv, insert: SimpleInsert, target: Target, listing: BindListing) =>
+  Effect.gen(function* () {
+    const { connection, context } = env
+    if (!insert.fields.every((field, i) => field === i)) return undefined
+    const staged: Array<StagedFile> = []
+    const release = Effect.forEach(staged, (s) => dropStaged(connection, s), { discard: true })
+    const load = Effect.gen(function* () {
+      for (const o of listing.objects) {
+        const body = yield* listing.read(o.object.key)
+        const file = yield* stageCsvNatively(connection, target, body, listing.format)
+        if (file === undefined) return undefined
+        staged.push(file)
+      }
+      if (staged.every((s) => s.rows === 0)) return undefined
+      let count = 0
+      for (const s of staged)
+        count += yield* insertStaged(connection, target, s, []).pipe(Effect.mapError(internal))
+      return dmlResult("insert", count, STATEMENT_TYPE_ID.insert, context)
+    })
+    return yield* load.pipe(Effect.ensuring(Effect.suspend(() => release)))
+  })
+
+/** The COPY-like load of a simple INSERT (exact reading). */
+const stagedInsert = (env: HookEnv, insert: SimpleInsert, target: Target, files: ReadonlyArray<BindFile>) =>
+  Effect.gen(function* () {
+    const { connection, context } = env
     const identity = insert.fields.every((field, i) => field === i)
     const records = files.flatMap((f) =>
       identity
@@ -187,10 +231,15 @@ export const makeBindStageHook =
   (sql, stage, env, withBindings) =>
     Effect.gen(function* () {
       const markers = countMarkers(sql)
-      const files = yield* readBindFiles(deps, stage, env, markers)
+      const listing = yield* listBindFiles(deps, stage, env)
       const insert = simpleInsert(sql)
-      const loaded = insert === undefined ? undefined : yield* stagedInsert(env, insert, files)
-      if (loaded !== undefined) return loaded
+      const target = insert === undefined ? undefined : yield* insertTarget(env, insert)
+      if (insert !== undefined && target !== undefined) {
+        const fast = yield* nativeInsert(env, insert, target, listing)
+        if (fast !== undefined) return fast
+      }
+      const files = yield* readBindFiles(listing, markers)
+      if (insert !== undefined && target !== undefined) return yield* stagedInsert(env, insert, target, files)
       if (files.every((f) => f.records.length === 0))
         return yield* Effect.fail(
           new EngineError("002049", "22000", `SQL compilation error: Bind stage '${stage}' has no rows.`)

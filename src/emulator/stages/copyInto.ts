@@ -1,7 +1,8 @@
 /**
  * COPY INTO <table> FROM @stage (§10): picks the stage files (FILES, PATTERN, load history unless
  * FORCE), reads each back from storage, decrypts (§9.4) and gunzips it, parses it (CSV, JSON,
- * Parquet), stages it in DuckDB and checks every cell against the target's types, then applies
+ * Parquet; CSV through DuckDB's reader when it reads the file exactly as Snowflake — nativeCsv.ts),
+ * stages it in DuckDB and checks every cell against the target's types, then applies
  * ON_ERROR (ABORT_STATEMENT loads nothing if any file has an error; CONTINUE loads the good rows;
  * SKIP_FILE[_n[%]] drops a file with too many errors) and PURGE.
  *
@@ -30,6 +31,7 @@ import {
   stageRecords,
   type Target
 } from "./load.js"
+import { stageCsvNatively } from "./nativeCsv.js"
 import {
   listOption,
   nameParts,
@@ -254,6 +256,8 @@ export const copyInto = (
       for (const file of chosen) {
         const body = yield* readBody(deps, file.object.key, stage.masterKey)
         let staged: StagedFile
+        const fast =
+          type === "CSV" && !byName ? yield* stageCsvNatively(connection, target, body, format) : undefined
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []
         if (type === "PARQUET") {
@@ -262,6 +266,8 @@ export const copyInto = (
               internal({ message: `cannot read Parquet file ${file.name}: ${e.message}` })
             )
           )
+        } else if (fast !== undefined) {
+          staged = fast
         } else {
           const text = body.toString("utf8")
           const parsed =

@@ -71,6 +71,7 @@ export const parseCsv = (text: string, format: Options, reading: CsvReading = {}
   let toSkip = parseHeader ? Math.max(skipHeader, 1) : skipHeader
   while (i < n) {
     const recordLine = line
+    const recordStart = i
     const cells: Array<string | null> = []
     const starts: Array<number> = []
     // a broken enclosure makes the whole record an error (Snowflake's codes for these are [U])
@@ -170,7 +171,10 @@ export const parseCsv = (text: string, format: Options, reading: CsvReading = {}
         endOfRecord = true
       }
     }
-    const blank = cells.length === 1 && cells[0] === null && starts[0] === 1
+    // an empty line, not a lone NULL field (`\N`, or a NULL_IF string, alone on its line is a record)
+    const empty =
+      text.startsWith(recordDelimiter, recordStart) || text.startsWith(`\r${recordDelimiter}`, recordStart)
+    const blank = cells.length === 1 && cells[0] === null && empty
     if (toSkip > 0) {
       toSkip--
       if (parseHeader && header === undefined) header = cells.map((c) => c ?? "")

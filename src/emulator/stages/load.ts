@@ -112,13 +112,19 @@ const badColumnSql = (columns: ReadonlyArray<TargetColumn>): string => {
 }
 
 export interface StagedFile {
+  /** Where the rows are read from: a staging table with `__row` and the text cells `c0`, `c1`, … */
   readonly table: string
   readonly rows: number
   /** Bad rows: staged row index → first bad column. */
   readonly bad: ReadonlyArray<{ readonly row: number; readonly column: number }>
+  /**
+   * Set when `table` is instead DuckDB's reader over a file (nativeCsv.ts): the cells in file
+   * order, no `__row`, no bad rows; the file is removed when the staged file is dropped.
+   */
+  readonly direct?: { readonly file: string }
 }
 
-const tempFile = (suffix: string) =>
+export const tempFile = (suffix: string) =>
   nodePath.join(os.tmpdir(), `effect-sf-copy-${randomBytes(8).toString("hex")}${suffix}`)
 
 /**
@@ -204,6 +210,23 @@ const stageFrom = (connection: DuckDBConnection, target: Target, source: string)
     return yield* checkStaged(connection, target, table)
   })
 
+/**
+ * Counts the rows of a source of text cells (`c0`, `c1`, …) and those with a bad cell, in one pass
+ * and without storing them.
+ */
+export const countBad = (
+  connection: DuckDBConnection,
+  target: Target,
+  source: string
+): Effect.Effect<{ readonly rows: number; readonly bad: number }, DuckFailure> =>
+  Effect.map(
+    queryRows(
+      connection,
+      `SELECT count(*), count(bad) FROM (SELECT ${badColumnSql(target.columns)} AS bad FROM ${source})`
+    ),
+    (r) => ({ rows: Number(r[0]?.[0] ?? 0), bad: Number(r[0]?.[1] ?? 0) })
+  )
+
 /** Counts a staged table's rows and finds each bad row's first bad column. */
 const checkStaged = (connection: DuckDBConnection, target: Target, table: string) =>
   Effect.gen(function* () {
@@ -229,14 +252,20 @@ export const insertStaged = (
   const columns = target.columns.map((c) => quoteIdent(c.name)).join(", ")
   const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
   const where = skip.length === 0 ? "" : ` WHERE __row NOT IN (${skip.join(", ")})`
+  // DuckDB keeps a reader's order in an INSERT (preserve_insertion_order)
+  const order = staged.direct === undefined ? " ORDER BY __row" : ""
   return runStatement(
     connection,
-    `INSERT INTO ${target.sql} (${columns}) SELECT ${values} FROM ${staged.table}${where} ORDER BY __row`
+    `INSERT INTO ${target.sql} (${columns}) SELECT ${values} FROM ${staged.table}${where}${order}`
   )
 }
 
-export const dropStaged = (connection: DuckDBConnection, staged: StagedFile) =>
-  runStatement(connection, `DROP TABLE IF EXISTS ${staged.table}`).pipe(Effect.ignore)
+export const dropStaged = (connection: DuckDBConnection, staged: StagedFile): Effect.Effect<void> => {
+  const direct = staged.direct
+  return direct === undefined
+    ? runStatement(connection, `DROP TABLE IF EXISTS ${staged.table}`).pipe(Effect.ignore)
+    : Effect.promise(() => fs.rm(direct.file, { force: true }))
+}
 
 /** Reads a staged cell back (for error messages). */
 export const stagedCell = (

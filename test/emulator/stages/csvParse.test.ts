@@ -61,6 +61,15 @@ describe("parseCsv (emulator COPY INTO)", () => {
       parseCsv('a\n""\n\n', quoted, { trailingBlankLine: true }).records.map((r) => r.cells),
       [["a"], [""], [null]]
     )
+    // a NULL_IF string (or \N) alone on the last line is a NULL record, not a blank line
+    assert.deepStrictEqual(
+      parseCsv("a\nx\n", format(`NULL_IF = ('x')`)).records.map((r) => r.cells),
+      [["a"], [null]]
+    )
+    assert.deepStrictEqual(
+      parseCsv("a\n\\N", format("")).records.map((r) => r.cells),
+      [["a"], [null]]
+    )
   })
 
   it("reads long unquoted runs intact (sliced, not appended)", () => {

@@ -1,0 +1,196 @@
+/**
+ * DuckDB's own CSV reader for COPY INTO and stage binds — the fast path. The exact path
+ * (formats.ts `parseCsv`, then the appender) costs ~6 s of JavaScript and garbage collection per
+ * million rows; `read_csv` checks and inserts the same rows in ~0.6 s.
+ *
+ * It is taken only when DuckDB is sure to read the file exactly as Snowflake (and `parseCsv`)
+ * would, and only when every cell converts: a file or format where the two readers could differ
+ * (escapes, carriage returns, blank lines, whitespace next to a quote, trimming, headers by name, a
+ * byte-order mark), a file DuckDB rejects (wrong field count, broken quotes, invalid UTF-8, a line
+ * over 2 MB) or a file with bad cells gives `undefined`, and the caller takes the exact path, which
+ * knows the line and character of every error. A seeded differential test holds the two readers
+ * to the same rows (test/emulator/stages/nativeCsv.test.ts).
+ */
+import * as fs from "node:fs/promises"
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect, Exit } from "effect"
+import { quoteString } from "../engine/lexer.js"
+import { countBad, dropStaged, type StagedFile, type Target, tempFile } from "./load.js"
+import { listOption, type Options, textOption } from "./sqlText.js"
+
+const NEWLINE = 0x0a
+
+/** A format option's single-character value; `NONE` or empty is no character. */
+const charOf = (format: Options, key: string, fallback: string | undefined) => {
+  const v = textOption(format, key)
+  if (v === undefined) return fallback
+  return v.toUpperCase() === "NONE" || v === "" ? undefined : v
+}
+
+const isTrue = (format: Options, key: string, fallback: boolean) => {
+  const v = textOption(format, key)
+  return v === undefined ? fallback : v.toUpperCase() === "TRUE"
+}
+
+/** The first `n` lines of the body (for the header lines DuckDB's `skip` counts as lines). */
+const firstLines = (body: Buffer, n: number) => {
+  let end = 0
+  for (let k = 0; k < n && end >= 0; k++) {
+    end = body.indexOf(NEWLINE, end)
+    if (end >= 0) end++
+  }
+  return body.subarray(0, end < 0 ? body.length : end)
+}
+
+/**
+ * Whether every record from `start` on has exactly `width` fields, enclosed fields read as
+ * Snowflake reads them (a quote encloses only from a field's first character; `""` inside is one
+ * quote; after the closing quote comes a delimiter or the end of the record). DuckDB's own count
+ * cannot be relied on: with `strict_mode` it still drops extra fields at the end of a record when
+ * they are empty or NULL strings (`a,b,,` is two fields to it). Bytes, not characters: the
+ * delimiter, quote and newline are ASCII, which never occurs inside a UTF-8 sequence.
+ */
+const everyRecordHas = (body: Buffer, start: number, width: number, delimiter: number, quote: number) => {
+  const n = body.length
+  let fields = 1
+  let fieldStart = true
+  let i = start
+  while (i < n) {
+    const b = body[i]
+    if (fieldStart && b === quote) {
+      i++
+      for (;;) {
+        if (i >= n) return false
+        if (body[i] === quote) {
+          if (body[i + 1] !== quote) break
+          i++
+        }
+        i++
+      }
+      i++
+      fieldStart = false
+      if (i < n && body[i] !== delimiter && body[i] !== NEWLINE) return false
+      continue
+    }
+    fieldStart = false
+    if (b === delimiter) {
+      fields++
+      fieldStart = true
+    } else if (b === NEWLINE) {
+      if (fields !== width) return false
+      fields = 1
+      fieldStart = true
+    }
+    i++
+  }
+  return body[n - 1] === NEWLINE || fields === width
+}
+
+/**
+ * The `read_csv` options that read `body` as Snowflake reads it with `format`, or undefined when
+ * that cannot be promised. Byte scans only (`indexOf` over the file): cheap next to the load.
+ */
+export const nativeCsvOptions = (format: Options, body: Buffer, width: number): string | undefined => {
+  const delimiter = charOf(format, "FIELD_DELIMITER", ",")
+  const quote = charOf(format, "FIELD_OPTIONALLY_ENCLOSED_BY", undefined)
+  const unenclosedEscape = charOf(format, "ESCAPE_UNENCLOSED_FIELD", "\\")
+  const encoding = (textOption(format, "ENCODING") ?? "UTF8").toUpperCase().replace(/-/g, "")
+  const skip = Number(textOption(format, "SKIP_HEADER") ?? "0")
+  const nulls = [...(listOption(format, "NULL_IF") ?? ["\\N"])]
+  if (isTrue(format, "EMPTY_FIELD_AS_NULL", true)) nulls.push("")
+  const single = (c: string | undefined) => c === undefined || (c.length === 1 && c.charCodeAt(0) < 0x80)
+  if (
+    width === 0 ||
+    delimiter === undefined ||
+    !single(delimiter) ||
+    !single(quote) ||
+    !single(unenclosedEscape) ||
+    delimiter === quote ||
+    /[\n\r\\ \t]/.test(delimiter) ||
+    (quote !== undefined && /[\n\r\\ \t]/.test(quote)) ||
+    charOf(format, "RECORD_DELIMITER", "\n") !== "\n" ||
+    charOf(format, "ESCAPE", undefined) !== undefined ||
+    isTrue(format, "TRIM_SPACE", false) ||
+    isTrue(format, "PARSE_HEADER", false) ||
+    !isTrue(format, "ERROR_ON_COLUMN_COUNT_MISMATCH", true) ||
+    encoding !== "UTF8" ||
+    !Number.isInteger(skip) ||
+    skip < 0 ||
+    nulls.length === 0 ||
+    nulls.some(
+      (v) => /[\n\r"]/.test(v) || v.includes(delimiter) || (quote !== undefined && v.includes(quote))
+    )
+  )
+    return undefined
+  const has = (text: string) => body.includes(text)
+  if (
+    body.length === 0 ||
+    body[0] === NEWLINE ||
+    (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) ||
+    has("\n\n") ||
+    has("\r") ||
+    has("\0") ||
+    (unenclosedEscape !== undefined && has(unenclosedEscape))
+  )
+    return undefined
+  if (quote !== undefined) {
+    // DuckDB drops blanks around a quoted value; Snowflake encloses only from a field's first character
+    if ([` ${quote}`, `${quote} `, `\t${quote}`, `${quote}\t`].some(has)) return undefined
+    // header lines are skipped as lines by DuckDB, as records by Snowflake: the same only without quotes
+    if (skip > 0 && firstLines(body, skip).includes(quote)) return undefined
+  }
+  const header = skip === 0 ? 0 : firstLines(body, skip).length
+  if (!everyRecordHas(body, header, width, delimiter.charCodeAt(0), quote?.charCodeAt(0) ?? -1))
+    return undefined
+  const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ")
+  const q = quoteString(quote ?? "")
+  return [
+    `columns = {${columns}}`,
+    "header = false",
+    "auto_detect = false",
+    `delim = ${quoteString(delimiter)}`,
+    `quote = ${q}`,
+    `escape = ${q}`,
+    "new_line = '\\n'",
+    `skip = ${skip}`,
+    `nullstr = [${nulls.map(quoteString).join(", ")}]`,
+    "allow_quoted_nulls = false",
+    "strict_mode = true",
+    "null_padding = false"
+  ].join(", ")
+}
+
+/**
+ * Stages a CSV body (cells aligned to the target's columns by position) for DuckDB's reader when
+ * that is certain to be right and every cell converts: one pass counts the rows and the bad cells,
+ * the insert reads the file again (two streaming reads beat materializing the text). Undefined
+ * sends the caller to the exact path. The staged file owns a temporary copy of the body, removed by
+ * `dropStaged`.
+ */
+export const stageCsvNatively = (
+  connection: DuckDBConnection,
+  target: Target,
+  body: Buffer,
+  format: Options
+): Effect.Effect<StagedFile | undefined> => {
+  const options = nativeCsvOptions(format, body, target.columns.length)
+  if (options === undefined) return Effect.succeed(undefined)
+  const file = tempFile(".csv")
+  const staged: StagedFile = {
+    table: `read_csv(${quoteString(file)}, ${options})`,
+    rows: 0,
+    bad: [],
+    direct: { file }
+  }
+  return Effect.gen(function* () {
+    yield* Effect.promise(() => fs.writeFile(file, body))
+    const counted = yield* countBad(connection, target, staged.table)
+    return counted.bad === 0 ? { ...staged, rows: counted.rows } : undefined
+  }).pipe(
+    Effect.orElseSucceed(() => undefined),
+    // the copy goes unless it is handed over (declined, failed or interrupted)
+    Effect.onExit((exit) =>
+      Exit.isSuccess(exit) && exit.value !== undefined ? Effect.void : dropStaged(connection, staged)
+    )
+  )
+}

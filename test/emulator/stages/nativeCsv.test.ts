@@ -1,0 +1,136 @@
+/**
+ * The emulator's two CSV readers must agree: DuckDB's `read_csv` (the fast path) may decline a
+ * file, but when it stages one, its rows are exactly the records `parseCsv` (the exact path) reads —
+ * and it must decline every file `parseCsv` finds an error in. Seeded generated files, structured
+ * (mostly valid) and token soup (mostly not), under several file formats; real DuckDB.
+ */
+import { existsSync } from "node:fs"
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { queryRows } from "../../../src/emulator/engine/duck.js"
+import { parseCsv } from "../../../src/emulator/stages/formats.js"
+import { dropStaged, type Target } from "../../../src/emulator/stages/load.js"
+import { stageCsvNatively } from "../../../src/emulator/stages/nativeCsv.js"
+import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
+
+const format = (text: string) => readOptions(stageTokens(text), 0).options
+
+const FORMATS = [
+  `FIELD_OPTIONALLY_ENCLOSED_BY = '"'`,
+  "",
+  `FIELD_OPTIONALLY_ENCLOSED_BY = '"' EMPTY_FIELD_AS_NULL = FALSE`,
+  `FIELD_OPTIONALLY_ENCLOSED_BY = '"' NULL_IF = ('NULL', 'x')`,
+  `FIELD_DELIMITER = '|' FIELD_OPTIONALLY_ENCLOSED_BY = '"' SKIP_HEADER = 1`,
+  "ESCAPE_UNENCLOSED_FIELD = NONE NULL_IF = ()",
+  "ESCAPE_UNENCLOSED_FIELD = NONE"
+]
+
+const TOKENS = ["a", "b", "1", "é", "😀", " ", "\t", '"', ",", "|", "\n", "\r", "\\", "N", "NULL", "x", ""]
+
+/** mulberry32: a small seeded generator, so a failure names its case. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const pick = <A>(next: () => number, items: ReadonlyArray<A>): A =>
+  items[Math.floor(next() * items.length)] as A
+
+const soup = (next: () => number, length: number) => Array.from({ length }, () => pick(next, TOKENS)).join("")
+
+/** Records of `width` fields, some enclosed (with doubled quotes), separated as the format says. */
+const structured = (next: () => number, width: number, delimiter: string) => {
+  const lines: Array<string> = []
+  const count = 1 + Math.floor(next() * 5)
+  for (let r = 0; r < count; r++) {
+    const fields = Array.from({ length: next() < 0.9 ? width : width + 1 }, () => {
+      const text = soup(next, Math.floor(next() * 4)).replace(/[\n\r]/g, "a")
+      return next() < 0.4 ? `"${text.replace(/"/g, '""')}"` : text.replace(/["\\]/g, "b")
+    })
+    lines.push(fields.join(delimiter))
+  }
+  return lines.join("\n") + (next() < 0.7 ? "\n" : "")
+}
+
+const textTarget = (width: number): Target => ({
+  sql: "unused",
+  name: "T",
+  columns: Array.from({ length: width }, (_, i) => ({ name: `C${i}`, type: "VARCHAR", nullable: true }))
+})
+
+const withConnection = <A>(use: (connection: DuckDBConnection) => Effect.Effect<A>) =>
+  Effect.acquireUseRelease(
+    Effect.promise(async () => (await DuckDBInstance.create(":memory:")).connect()),
+    use,
+    (connection) => Effect.sync(() => connection.closeSync())
+  )
+
+/** The native reading of a body as rows of cells, or undefined when it declined. */
+const nativeRows = (connection: DuckDBConnection, text: string, width: number, options: string) =>
+  Effect.gen(function* () {
+    const staged = yield* stageCsvNatively(connection, textTarget(width), Buffer.from(text), format(options))
+    if (staged === undefined) return undefined
+    const cells = Array.from({ length: width }, (_, i) => `"c${i}"`).join(", ")
+    // the native reading is DuckDB's reader over the file, in file order
+    assert.isDefined(staged.direct)
+    const rows = yield* queryRows(connection, `SELECT ${cells} FROM ${staged.table}`).pipe(Effect.orDie)
+    yield* dropStaged(connection, staged)
+    return rows.map((r) => r.map((v) => (v === null ? null : String(v))))
+  })
+
+describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCsv", () => {
+  it.effect("on 3,000 generated files, or declines", () =>
+    withConnection((connection) =>
+      Effect.gen(function* () {
+        const next = random(Number(process.env.CSV_SEED ?? 20261128))
+        let taken = 0
+        for (let n = 0; n < Number(process.env.CSV_CASES ?? 3000); n++) {
+          const options = pick(next, FORMATS)
+          const width = 1 + Math.floor(next() * 3)
+          const delimiter = options.includes("'|'") ? "|" : ","
+          const text = next() < 0.6 ? structured(next, width, delimiter) : soup(next, Math.floor(next() * 12))
+          const exact = parseCsv(text, format(options))
+          const clean = exact.errors.length === 0 && exact.records.every((r) => r.cells.length === width)
+          const native = yield* nativeRows(connection, text, width, options)
+          const label = `case ${n}: ${JSON.stringify(text)} width ${width} format ${options}`
+          if (native === undefined) continue
+          taken++
+          assert.isTrue(clean, `native read a file parseCsv rejects — ${label}`)
+          assert.deepStrictEqual(
+            native,
+            exact.records.map((r) => [...r.cells]),
+            label
+          )
+        }
+        // the fast path must really be exercised, not decline everything
+        assert.isAbove(taken, 600, `native path taken ${taken} times`)
+      })
+    )
+  )
+
+  it.effect("declines a file with a cell that does not convert (the exact path reports it)", () =>
+    withConnection((connection) =>
+      Effect.gen(function* () {
+        const target: Target = {
+          ...textTarget(2),
+          columns: [
+            { name: "ID", type: "DECIMAL(38,0)", nullable: false },
+            { name: "NAME", type: "VARCHAR", nullable: true }
+          ]
+        }
+        const quoted = format(`FIELD_OPTIONALLY_ENCLOSED_BY = '"'`)
+        const good = yield* stageCsvNatively(connection, target, Buffer.from('1,"a"\n2,b\n'), quoted)
+        assert.strictEqual(good?.rows, 2)
+        const copy = good?.direct?.file ?? ""
+        assert.isTrue(existsSync(copy))
+        if (good !== undefined) yield* dropStaged(connection, good)
+        assert.isFalse(existsSync(copy), "dropping the staged file removes its copy")
+        for (const body of ["1,a\nx,b\n", "1,a\n,b\n"])
+          assert.isUndefined(yield* stageCsvNatively(connection, target, Buffer.from(body), quoted))
+      })
+    )
+  )
+})
