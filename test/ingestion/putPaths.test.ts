@@ -59,3 +59,54 @@ describe("PUT of a file as it is (gcs, encrypted)", () => {
     })
   )
 })
+
+describe("PUT with auto-compression (gcs, encrypted)", () => {
+  it.scopedLive("level 1 (default) and level 9 both gzip, 9 smaller; GET gives the same bytes back", () =>
+    Effect.gen(function* () {
+      const { stages } = yield* withStages("gcs")
+      const dir = yield* scratch
+      const text = Array.from(
+        { length: 200_000 },
+        (_, i) => `${i},name_${i % 977},${(i * 31) % 1000}\n`
+      ).join("")
+      const bytes = new TextEncoder().encode(text)
+      const sizes: Array<number> = []
+      for (const [name, level] of [
+        ["fast.csv", undefined],
+        ["small.csv", 9]
+      ] as const) {
+        const put = yield* stages.put({ stream: Stream.make(bytes), name }, "@~/levels", {
+          compressionLevel: level
+        })
+        assert.deepStrictEqual(
+          put.map((r) => [r.target, r.status, r.targetCompression]),
+          [[`${name}.gz`, "UPLOADED", "GZIP"]]
+        )
+        sizes.push(put[0]?.targetSize ?? 0)
+      }
+      assert.isBelow(sizes[1] ?? 0, sizes[0] ?? 0, `level 9 ${sizes[1]} < level 1 ${sizes[0]}`)
+      assert.isBelow(sizes[0] ?? 0, bytes.length / 2)
+      const out = join(dir, "out")
+      yield* stages.get("@~/levels", out)
+      const { gunzipSync } = yield* Effect.promise(() => import("node:zlib"))
+      for (const name of ["fast.csv.gz", "small.csv.gz"])
+        assert.strictEqual(sha256(gunzipSync(readFileSync(join(out, name)))), sha256(bytes), name)
+    })
+  )
+
+  it.scopedLive("a compression level outside 1–9 is a typed error naming it, nothing uploaded", () =>
+    Effect.gen(function* () {
+      const { stages } = yield* withStages("gcs")
+      for (const level of [0, 10, 2.5]) {
+        const error = yield* Effect.flip(
+          stages.put({ stream: Stream.make(new Uint8Array([1])), name: "x.bin" }, "@~/bad-level", {
+            compressionLevel: level
+          })
+        )
+        assert.strictEqual(error._tag, "StageUploadError")
+        assert.include(error.message, `compressionLevel must be an integer from 1 to 9, got ${level}`)
+      }
+      assert.deepStrictEqual(yield* stages.list("@~/bad-level"), [])
+    })
+  )
+})

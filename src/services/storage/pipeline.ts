@@ -14,8 +14,10 @@
  * Files are read in `CHUNK`-sized pieces: with Effect's per-chunk cost paid once per MiB instead of
  * once per 64 KiB, and with few large buffers in flight, hashing and AES dominate, as they should.
  */
+import * as zlib from "node:zlib"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -118,20 +120,20 @@ export const readFile = (
     })
   )
 
-/** Gzip through the web-standard CompressionStream; a failure of the source keeps its error. */
+/**
+ * Gzip through node:zlib at `level` (1 fastest … 9 smallest), off the main thread. The portable
+ * CompressionStream has no level and costs ~3× the CPU of level 1 on CSV (38 MB: 1.3 s against
+ * 0.4 s) for ~7% fewer bytes; 256 KiB output buffers instead of zlib's 16 KiB cut the round trips.
+ * A failure of the source keeps its error.
+ */
 export const gzip = (
-  source: Stream.Stream<Uint8Array, StageUploadError>
+  source: Stream.Stream<Uint8Array, StageUploadError>,
+  level: number
 ): Stream.Stream<Uint8Array, StageUploadError> =>
-  Stream.unwrap(
-    Effect.map(Stream.toReadableStreamEffect(source), (readable) =>
-      Stream.fromReadableStream(
-        () => readable.pipeThrough(new CompressionStream("gzip")) as ReadableStream<Uint8Array>,
-        (cause) =>
-          cause instanceof StageUploadError
-            ? cause
-            : new StageUploadError({ message: "Compression failed", cause })
-      )
-    )
+  NodeStream.pipeThroughDuplex(
+    source,
+    () => zlib.createGzip({ level, chunkSize: 256 * 1024 }),
+    (cause) => new StageUploadError({ message: "Compression failed", cause })
   )
 
 /** Runs every chunk through a cipher and flushes it at the end; cipher errors become `onError`. */
