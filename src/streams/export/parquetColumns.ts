@@ -57,8 +57,26 @@ const toDecimal = (column: Column, value: unknown): BigDecimal.BigDecimal => {
   throw unfit(column, value, "a number")
 }
 
+const POWERS_OF_TEN = Array.from({ length: 19 }, (_, i) => 10 ** i)
+
+/**
+ * The unscaled integer of a float64 at `scale` without decimal parsing, when that is certainly
+ * what the parsing would give; undefined otherwise. `r / 10^s === value` says the decimal r·10^-s
+ * reads back as `value` (IEEE division rounds correctly); below 2^50, doubles are closer together
+ * than a quarter of 10^-s, so no other decimal of at most `s` fraction digits reads as `value` —
+ * r·10^-s is then the value's shortest form, as `String(value)` would give it.
+ */
+const unscaledNumber = (value: number, scale: number): bigint | undefined => {
+  const power = POWERS_OF_TEN[scale]
+  if (power === undefined) return undefined
+  const r = Math.round(value * power)
+  return Math.abs(r) <= 2 ** 50 && r / power === value ? BigInt(r) : undefined
+}
+
 /** The unscaled integer of a value at the column's scale; a value with more digits is refused, not rounded. */
 const unscaled = (column: Column, value: unknown, scale: number): bigint => {
+  const fast = typeof value === "number" ? unscaledNumber(value, scale) : undefined
+  if (fast !== undefined) return fast
   const decimal = toDecimal(column, value)
   if (decimal.scale > scale && !BigDecimal.equals(BigDecimal.scale(decimal, scale), decimal)) {
     throw unfit(column, value, `a number with ${scale} fraction digits`)
