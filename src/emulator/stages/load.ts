@@ -2,6 +2,8 @@
  * The DuckDB side of COPY INTO: rows are first staged as text in a temporary table, each cell is
  * then checked with TRY_CAST against the target column's type (and NOT NULL), so every bad row is
  * known with its first bad column before anything is inserted; the good rows go in with CAST.
+ * A source DuckDB reads itself (nativeCsv.ts) is staged converted instead (`stageTyped`): one
+ * conversion per cell, and only when no row is bad.
  */
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs/promises"
@@ -118,10 +120,10 @@ export interface StagedFile {
   /** Bad rows: staged row index → first bad column. */
   readonly bad: ReadonlyArray<{ readonly row: number; readonly column: number }>
   /**
-   * Set when `table` is instead DuckDB's reader over a file (nativeCsv.ts): the cells in file
-   * order, no `__row`, no bad rows; the file is removed when the staged file is dropped.
+   * Set when `table` instead holds the converted values `v0`, `v1`, … in file order, without
+   * `__row`, and no bad rows (stageTyped).
    */
-  readonly direct?: { readonly file: string }
+  readonly typed?: true
 }
 
 export const tempFile = (suffix: string) =>
@@ -210,22 +212,39 @@ const stageFrom = (connection: DuckDBConnection, target: Target, source: string)
     return yield* checkStaged(connection, target, table)
   })
 
+const value = (i: number) => quoteIdent(`v${i}`)
+
 /**
- * Counts the rows of a source of text cells (`c0`, `c1`, …) and those with a bad cell, in one pass
- * and without storing them.
+ * Stages a source of text cells (`c0`, `c1`, …) converted, in one pass: each cell is converted
+ * once, and a row's first bad column is found from the cells and their conversions. Undefined —
+ * nothing left staged — when any row has a bad cell (the caller then takes a path that can say
+ * where). Rows keep the source's order (CREATE TABLE AS and INSERT … SELECT keep it in DuckDB).
  */
-export const countBad = (
+export const stageTyped = (
   connection: DuckDBConnection,
   target: Target,
   source: string
-): Effect.Effect<{ readonly rows: number; readonly bad: number }, DuckFailure> =>
-  Effect.map(
-    queryRows(
+): Effect.Effect<StagedFile | undefined, DuckFailure> =>
+  Effect.gen(function* () {
+    const table = quoteIdent(nextStagingName())
+    const converted = target.columns.map((column, i) => `${convert(column, i, true)} AS ${value(i)}`)
+    const bad = target.columns.map((column, i) => {
+      const nullCheck = column.nullable ? "" : `WHEN ${cell(i)} IS NULL THEN ${i} `
+      return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${value(i)} IS NULL THEN ${i}`
+    })
+    yield* runStatement(
       connection,
-      `SELECT count(*), count(bad) FROM (SELECT ${badColumnSql(target.columns)} AS bad FROM ${source})`
-    ),
-    (r) => ({ rows: Number(r[0]?.[0] ?? 0), bad: Number(r[0]?.[1] ?? 0) })
-  )
+      `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${target.columns.map((_, i) => value(i)).join(", ")}, ` +
+        `CASE ${bad.join(" ")} END AS __bad FROM (SELECT *, ${converted.join(", ")} FROM ${source})`
+    )
+    const staged: StagedFile = { table, rows: 0, bad: [], typed: true }
+    const counted = yield* queryRows(connection, `SELECT count(*), count(__bad) FROM ${table}`).pipe(
+      Effect.tapError(() => dropStaged(connection, staged))
+    )
+    if (Number(counted[0]?.[1] ?? 0) === 0) return { ...staged, rows: Number(counted[0]?.[0] ?? 0) }
+    yield* dropStaged(connection, staged)
+    return undefined
+  })
 
 /** Counts a staged table's rows and finds each bad row's first bad column. */
 const checkStaged = (connection: DuckDBConnection, target: Target, table: string) =>
@@ -251,21 +270,20 @@ export const insertStaged = (
 ): Effect.Effect<number, DuckFailure> => {
   const columns = target.columns.map((c) => quoteIdent(c.name)).join(", ")
   const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
+  if (staged.typed === true)
+    return runStatement(
+      connection,
+      `INSERT INTO ${target.sql} (${columns}) SELECT ${target.columns.map((_, i) => value(i)).join(", ")} FROM ${staged.table}`
+    )
   const where = skip.length === 0 ? "" : ` WHERE __row NOT IN (${skip.join(", ")})`
-  // DuckDB keeps a reader's order in an INSERT (preserve_insertion_order)
-  const order = staged.direct === undefined ? " ORDER BY __row" : ""
   return runStatement(
     connection,
-    `INSERT INTO ${target.sql} (${columns}) SELECT ${values} FROM ${staged.table}${where}${order}`
+    `INSERT INTO ${target.sql} (${columns}) SELECT ${values} FROM ${staged.table}${where} ORDER BY __row`
   )
 }
 
-export const dropStaged = (connection: DuckDBConnection, staged: StagedFile): Effect.Effect<void> => {
-  const direct = staged.direct
-  return direct === undefined
-    ? runStatement(connection, `DROP TABLE IF EXISTS ${staged.table}`).pipe(Effect.ignore)
-    : Effect.promise(() => fs.rm(direct.file, { force: true }))
-}
+export const dropStaged = (connection: DuckDBConnection, staged: StagedFile): Effect.Effect<void> =>
+  runStatement(connection, `DROP TABLE IF EXISTS ${staged.table}`).pipe(Effect.ignore)
 
 /** Reads a staged cell back (for error messages). */
 export const stagedCell = (
