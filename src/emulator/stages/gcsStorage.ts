@@ -18,6 +18,7 @@ import * as nodePath from "node:path"
 import { pipeline } from "node:stream/promises"
 import { Effect, Exit, type Scope } from "effect"
 import type { FileReply, Reply, StorageReply, StorageRequest } from "../server/http.js"
+import { decodeObjectName, gcsJsonError } from "./gcsObjectName.js"
 import {
   baseStageInfo,
   type ObjectData,
@@ -159,10 +160,8 @@ const gcsStorageIn = (dir: string, token: string): GcsStorage => {
 
   const notFound = xml(404, "NoSuchKey", "The specified key does not exist.")
 
-  const handle = (request: StorageRequest): Effect.Effect<StorageReply> | undefined => {
-    const prefix = `/${GCS_BUCKET}/`
-    if (!request.path.startsWith(prefix)) return undefined
-    const key = decodeURIComponent(request.path.slice(prefix.length))
+  /** One request for an object of the bucket, by its decoded name. */
+  const serve = (request: StorageRequest, key: string): Effect.Effect<StorageReply> => {
     if (request.headers.authorization !== `Bearer ${token}`) {
       return Effect.succeed(xml(401, "AuthenticationRequired", "Bad token"))
     }
@@ -194,6 +193,34 @@ const gcsStorageIn = (dir: string, token: string): GcsStorage => {
       default:
         return Effect.succeed(xml(405, "MethodNotAllowed", request.method))
     }
+  }
+
+  const handle = (request: StorageRequest): Effect.Effect<StorageReply> | undefined => {
+    const prefix = `/${GCS_BUCKET}/`
+    if (!request.path.startsWith(prefix)) return undefined
+    // Everything runs inside the Effect: a throw or a defect becomes a 500 here, since a request
+    // whose fiber dies is never answered and the client waits forever.
+    return Effect.suspend(() => {
+      // before the token, as GCS's front end rejects a malformed URL before looking at anything
+      const key = decodeObjectName(request.path.slice(prefix.length))
+      if (key === undefined) {
+        return Effect.succeed(
+          gcsJsonError(
+            400,
+            "invalid",
+            `The object name in ${request.path} is not a valid percent-encoded UTF-8 name.`
+          )
+        )
+      }
+      return serve(request, key)
+    }).pipe(
+      Effect.catchAllDefect((defect) =>
+        Effect.as(
+          Effect.logError("GCS endpoint request failed", defect),
+          xml(500, "InternalError", "The emulator's GCS endpoint failed on this request.")
+        )
+      )
+    )
   }
 
   /** Hex MD5 of one stored version, read from its file the first time it is asked for. */
