@@ -132,7 +132,19 @@ const serveRequest = (ctx: ServerContext, extras: ServerExtras, req: IncomingMes
       headers: req.headers,
       body: req
     })
-    if (storage !== undefined) return yield* Effect.flatMap(storage, (reply) => sendStorage(res, reply))
+    if (storage !== undefined) {
+      // a storage handler that dies still answers: a client must never wait for a reply that never comes
+      const guarded = storage.pipe(
+        Effect.catchAllDefect((defect) =>
+          Effect.as(Effect.logError("emulator storage request failed", defect), {
+            status: 500,
+            headers: { "content-type": "text/plain" },
+            body: Buffer.from("Internal emulator error")
+          })
+        )
+      )
+      return yield* Effect.flatMap(guarded, (reply) => sendStorage(res, reply))
+    }
     const request = yield* readRequest(req, url)
     const route = classify(request.method, request.path)
     const faultRoute = faultRouteOf(route)

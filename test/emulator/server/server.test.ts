@@ -483,3 +483,26 @@ describe("emulator login with configured users", () => {
       })
   )
 })
+
+describe("emulator server: storage requests", () => {
+  it.scopedLive("a storage handler that dies is answered 500, and the server keeps serving", () =>
+    Effect.gen(function* () {
+      const engine = makeEngineDouble()
+      const server = yield* makeServer(
+        engine,
+        {},
+        {
+          storage: (request) =>
+            request.path.startsWith("/storage/") ? Effect.die(new Error("handler bug")) : undefined
+        }
+      )
+      const answer = yield* Effect.promise(() =>
+        fetch(`${server.url}/storage/x`, { signal: AbortSignal.timeout(5000) })
+      )
+      assert.strictEqual(answer.status, 500)
+      const session = yield* login(server.url)
+      const after = yield* query(server.url, session.token, { sqlText: "select 1" })
+      assert.strictEqual(after.status, 200)
+    })
+  )
+})
