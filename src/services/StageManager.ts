@@ -263,7 +263,7 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
         size,
         metadata: { digest, encryption: encryption?.envelope },
         concurrency: partConcurrency,
-        partSize: plan.threshold ?? undefined
+        multipartThreshold: plan.threshold ?? undefined
       })
       // A regular file uploaded as it is: the digest (of the plaintext) comes from a read-only
       // pass, then the file is read again and encrypted straight into the upload — no temporary

@@ -16,10 +16,20 @@ const tempDir = (name: string) =>
     (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
   )
 
+export interface S3Request {
+  readonly method: string
+  /** Path and query, e.g. `/bucket/key?partNumber=2&uploadId=…`. */
+  readonly url: string
+  /** The request's Content-Length, when it has one. */
+  readonly length: number | undefined
+}
+
 export interface S3Emulator {
   readonly endpoint: string
   readonly accessKeyId: Redacted.Redacted<string>
   readonly secretAccessKey: Redacted.Redacted<string>
+  /** Every request s3rver has received so far (to see how objects went up: one PUT or parts). */
+  readonly requests: ReadonlyArray<S3Request>
 }
 
 /** s3rver with the given buckets; any credentials are accepted (it checks signatures with S3RVER keys). */
@@ -34,6 +44,22 @@ export const startS3rver = (buckets: ReadonlyArray<string>) =>
       directory,
       configureBuckets: buckets.map((name) => ({ name }))
     })
+    const requests: Array<S3Request> = []
+    // Koa middleware (s3rver is a Koa app, its typings do not say so), composed when it starts listening.
+    ;(server as unknown as { middleware: Array<unknown> }).middleware.unshift(
+      async (
+        ctx: { method: string; url: string; get: (header: string) => string },
+        next: () => Promise<void>
+      ) => {
+        const length = ctx.get("content-length")
+        requests.push({
+          method: ctx.method,
+          url: ctx.url,
+          length: length === "" ? undefined : Number(length)
+        })
+        await next()
+      }
+    )
     const address = yield* Effect.acquireRelease(
       Effect.promise(() => server.run() as Promise<{ port: number }>),
       () => Effect.promise(() => server.close())
@@ -41,7 +67,8 @@ export const startS3rver = (buckets: ReadonlyArray<string>) =>
     return {
       endpoint: `http://127.0.0.1:${address.port}`,
       accessKeyId: Redacted.make("S3RVER"),
-      secretAccessKey: Redacted.make("S3RVER")
+      secretAccessKey: Redacted.make("S3RVER"),
+      requests
     } satisfies S3Emulator
   })
 

@@ -12,6 +12,7 @@ import { StageUploadError } from "../../errors/index.js"
 import * as Metadata from "../../protocol/transfer/metadata.js"
 import { isNotFound, storageError } from "./errors.js"
 import { loadOptional } from "./optionalPackage.js"
+import { AZURE_BLOCKS, planParts } from "./parts.js"
 import type { StorageAdapter } from "./StorageAdapter.js"
 import { fromNodeReadable, keepTyped, toReadable } from "./streams.js"
 
@@ -25,8 +26,6 @@ export interface AzureTarget {
   readonly sasToken?: Redacted.Redacted<string> | undefined
   readonly accountKey?: Redacted.Redacted<string> | undefined
 }
-
-const BLOCK = 4 * 1024 * 1024
 
 export const serviceUrl = (target: AzureTarget): string => {
   const endpoint = target.endpoint ?? "blob.core.windows.net"
@@ -73,19 +72,18 @@ export const make = (target: AzureTarget) =>
     const upload: StorageAdapter["upload"] = (key, body, options) =>
       Effect.gen(function* () {
         const readable = yield* toReadable(body)
+        // Always staged blocks, whatever the threshold (as before): each block goes to the SDK as
+        // a buffer it can resend on retry. uploadStream allocates up to maxConcurrency buffers of
+        // bufferSize, so memory is partSize × concurrency, not the file.
+        const { partSize } = planParts(AZURE_BLOCKS, options.size, options.multipartThreshold)
         yield* Effect.tryPromise({
           try: (signal) =>
-            blob(key).uploadStream(
-              readable,
-              Math.max(BLOCK, options.partSize ?? BLOCK),
-              options.concurrency ?? 4,
-              {
-                metadata: Metadata.toAzure(options.metadata),
-                abortSignal: signal
-              }
-            ),
+            blob(key).uploadStream(readable, partSize, options.concurrency ?? 4, {
+              metadata: Metadata.toAzure(options.metadata),
+              abortSignal: signal
+            }),
           catch: keepTyped(`Azure upload of ${target.prefix}${key}`)
-        })
+        }).pipe(Effect.ensuring(Effect.sync(() => readable.destroy())))
       })
 
     const download: StorageAdapter["download"] = (key) =>

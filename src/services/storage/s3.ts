@@ -15,8 +15,9 @@ import { StageUploadError } from "../../errors/index.js"
 import * as Metadata from "../../protocol/transfer/metadata.js"
 import { isNotFound, storageError } from "./errors.js"
 import { loadOptional } from "./optionalPackage.js"
+import { planParts, S3_PARTS } from "./parts.js"
 import type { StorageAdapter } from "./StorageAdapter.js"
-import { fromNodeReadable, keepTyped, toReadable } from "./streams.js"
+import { failureOf, fromNodeReadable, keepTyped, toReadable } from "./streams.js"
 
 export interface S3Target {
   readonly bucket: string
@@ -31,8 +32,6 @@ export interface S3Target {
   /** Extra PEM CA certificate(s) trusted for this client's HTTPS connections (besides Node's). */
   readonly caCertificate?: string | undefined
 }
-
-const MIN_PART = 5 * 1024 * 1024
 
 /**
  * An https agent trusting `ca` in addition to Node's built-in roots (`ca` alone would replace
@@ -95,23 +94,43 @@ export const make = (target: S3Target) =>
     const upload: StorageAdapter["upload"] = (key, body, options) =>
       Effect.gen(function* () {
         const readable = yield* toReadable(body)
+        const what = `S3 upload of ${Key(key)}`
+        const params = {
+          Bucket: target.bucket,
+          Key: Key(key),
+          Body: readable,
+          Metadata: Metadata.toS3(options.metadata),
+          ...(options.size === undefined ? {} : { ContentLength: options.size })
+        }
+        const plan = planParts(S3_PARTS, options.size, options.multipartThreshold)
+        // Below the threshold, one request. Up to one part's size the Upload below makes it from
+        // its buffer (so the SDK can retry it); a larger one is streamed with its length rather
+        // than buffered whole, which keeps memory flat but cannot be retried by the SDK.
+        if (!plan.multipart && options.size !== undefined && options.size > plan.partSize) {
+          return yield* Effect.raceFirst(
+            Effect.tryPromise({
+              try: (signal) => client.send(new sdk.PutObjectCommand(params), { abortSignal: signal }),
+              catch: keepTyped(what)
+            }),
+            // The SDK pipes the body without listening for its errors: a failing source would
+            // leave the request waiting for bytes that never come.
+            failureOf(readable, what)
+          ).pipe(Effect.asVoid, Effect.ensuring(Effect.sync(() => readable.destroy())))
+        }
         const upload = new storage.Upload({
           client,
-          params: {
-            Bucket: target.bucket,
-            Key: Key(key),
-            Body: readable,
-            Metadata: Metadata.toS3(options.metadata),
-            ...(options.size === undefined ? {} : { ContentLength: options.size })
-          },
-          partSize: Math.max(MIN_PART, options.partSize ?? MIN_PART),
+          params,
+          partSize: plan.partSize,
           queueSize: Math.max(1, options.concurrency ?? 4),
           leavePartsOnError: false
         })
         yield* Effect.tryPromise({
           try: () => upload.done(),
-          catch: keepTyped(`S3 upload of ${Key(key)}`)
-        }).pipe(Effect.onInterrupt(() => Effect.promise(() => upload.abort().catch(() => undefined))))
+          catch: keepTyped(what)
+        }).pipe(
+          Effect.onInterrupt(() => Effect.promise(() => upload.abort().catch(() => undefined))),
+          Effect.ensuring(Effect.sync(() => readable.destroy()))
+        )
       })
 
     const download: StorageAdapter["download"] = (key) =>
