@@ -262,8 +262,7 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
       const options = (size: number, digest: string) => ({
         size,
         metadata: { digest, encryption: encryption?.envelope },
-        concurrency: partConcurrency,
-        multipartThreshold: plan.threshold ?? undefined
+        concurrency: partConcurrency
       })
       // A regular file uploaded as it is: the digest (of the plaintext) comes from a read-only
       // pass, then the file is read again and encrypted straight into the upload — no temporary

@@ -20,11 +20,6 @@ export interface UploadOptions {
   readonly metadata: StoredMetadata
   /** How many parts/blocks may be in flight for one object. */
   readonly concurrency?: number | undefined
-  /**
-   * Objects of at least this many bytes go up in parts (S3); smaller ones of known size go up in
-   * one request. Not a part size: each adapter picks a bounded one (see `parts.ts`).
-   */
-  readonly multipartThreshold?: number | undefined
 }
 
 export interface StorageAdapter {

@@ -12,7 +12,7 @@ import { StageUploadError } from "../../errors/index.js"
 import * as Metadata from "../../protocol/transfer/metadata.js"
 import { isNotFound, storageError } from "./errors.js"
 import { loadOptional } from "./optionalPackage.js"
-import { AZURE_BLOCKS, planParts } from "./parts.js"
+import { AZURE_BLOCKS, partSize } from "./parts.js"
 import type { StorageAdapter } from "./StorageAdapter.js"
 import { fromNodeReadable, keepTyped, toReadable } from "./streams.js"
 
@@ -74,11 +74,11 @@ export const make = (target: AzureTarget) =>
         const readable = yield* toReadable(body)
         // Always staged blocks, whatever the threshold (as before): each block goes to the SDK as
         // a buffer it can resend on retry. uploadStream allocates up to maxConcurrency buffers of
-        // bufferSize, so memory is partSize × concurrency, not the file.
-        const { partSize } = planParts(AZURE_BLOCKS, options.size, options.multipartThreshold)
+        // bufferSize, so memory is blockSize × concurrency, not the file.
+        const blockSize = partSize(AZURE_BLOCKS, options.size)
         yield* Effect.tryPromise({
           try: (signal) =>
-            blob(key).uploadStream(readable, partSize, options.concurrency ?? 4, {
+            blob(key).uploadStream(readable, blockSize, options.concurrency ?? 4, {
               metadata: Metadata.toAzure(options.metadata),
               abortSignal: signal
             }),

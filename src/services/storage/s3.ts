@@ -15,9 +15,9 @@ import { StageUploadError } from "../../errors/index.js"
 import * as Metadata from "../../protocol/transfer/metadata.js"
 import { isNotFound, storageError } from "./errors.js"
 import { loadOptional } from "./optionalPackage.js"
-import { planParts, S3_PARTS } from "./parts.js"
+import { partSize, S3_PARTS } from "./parts.js"
 import type { StorageAdapter } from "./StorageAdapter.js"
-import { failureOf, fromNodeReadable, keepTyped, toReadable } from "./streams.js"
+import { fromNodeReadable, keepTyped, toReadable } from "./streams.js"
 
 export interface S3Target {
   readonly bucket: string
@@ -102,25 +102,11 @@ export const make = (target: S3Target) =>
           Metadata: Metadata.toS3(options.metadata),
           ...(options.size === undefined ? {} : { ContentLength: options.size })
         }
-        const plan = planParts(S3_PARTS, options.size, options.multipartThreshold)
-        // Below the threshold, one request. Up to one part's size the Upload below makes it from
-        // its buffer (so the SDK can retry it); a larger one is streamed with its length rather
-        // than buffered whole, which keeps memory flat but cannot be retried by the SDK.
-        if (!plan.multipart && options.size !== undefined && options.size > plan.partSize) {
-          return yield* Effect.raceFirst(
-            Effect.tryPromise({
-              try: (signal) => client.send(new sdk.PutObjectCommand(params), { abortSignal: signal }),
-              catch: keepTyped(what)
-            }),
-            // The SDK pipes the body without listening for its errors: a failing source would
-            // leave the request waiting for bytes that never come.
-            failureOf(readable, what)
-          ).pipe(Effect.asVoid, Effect.ensuring(Effect.sync(() => readable.destroy())))
-        }
         const upload = new storage.Upload({
           client,
           params,
-          partSize: plan.partSize,
+          // an object that fits in one part is one buffered PutObject (Upload decides)
+          partSize: partSize(S3_PARTS, options.size),
           queueSize: Math.max(1, options.concurrency ?? 4),
           leavePartsOnError: false
         })

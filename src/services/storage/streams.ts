@@ -12,16 +12,6 @@ export const toReadable = (body: Stream.Stream<Uint8Array, StageUploadError>): E
     Readable.fromWeb(web as unknown as NodeWebReadableStream<Uint8Array>)
   )
 
-/**
- * Fails when `readable` errors (kept typed, as `keepTyped` does), and never succeeds: raced
- * against an SDK call that consumes the Readable without watching it for errors.
- */
-export const failureOf = (readable: Readable, what: string): Effect.Effect<never, StageUploadError> =>
-  Effect.async<never, StageUploadError>((resume) => {
-    // Left attached when the race is over: an "error" nobody listens to would crash the process.
-    readable.once("error", (cause) => resume(Effect.fail(keepTyped(what)(cause))))
-  })
-
 /** An Effect stream over a Node Readable / async iterable of bytes. */
 export const fromNodeReadable = (
   readable: AsyncIterable<Uint8Array | string>,
