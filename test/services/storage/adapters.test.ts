@@ -6,11 +6,14 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import { Emulator } from "../../../src/emulator/index.js"
 import * as CloudStorage from "../../../src/services/CloudStorage.js"
 import * as Azure from "../../../src/services/storage/azure.js"
 import type { StorageAdapter } from "../../../src/services/storage/StorageAdapter.js"
 import * as S3 from "../../../src/services/storage/s3.js"
+import { rows, sqlSession } from "../../emulator/stages/client.js"
 import { startAzurite, startS3rver } from "../../support/storage.js"
 
 const TestLayer = CloudStorage.layer.pipe(
@@ -135,6 +138,41 @@ describe("storage adapters against real emulators", () => {
         // Missing credentials: a typed error, nothing attempted.
         const noCreds = yield* storage.writeUrl("s3://exports/x", body).pipe(Effect.flip)
         assert.strictEqual(noCreds._tag, "StageUploadError")
+      }).pipe(Effect.provide(TestLayer)),
+    60_000
+  )
+
+  it.scopedLive(
+    "CloudStorage.writeUrl / readUrl: gs:// to the emulator's GCS endpoint, visible to LIST on the stage",
+    () =>
+      Effect.gen(function* () {
+        const storage = yield* CloudStorage.CloudStorage
+        const emulator = yield* Emulator.start({ storage: "gcs" })
+        const sql = yield* sqlSession(emulator.url)
+        // a PUT instruction hands out the endpoint, the bucket and path of @~, and a token
+        const info = (yield* sql("PUT 'file:///tmp/x.csv' @~/exports")).data.stageInfo
+        const [bucket, ...path] = String(info.location).split("/")
+        const options = {
+          gcs: {
+            endpoint: String(info.endPoint),
+            accessToken: Redacted.make(String(info.creds.GCS_ACCESS_TOKEN))
+          }
+        }
+        const text = "a,b\n1,2\n".repeat(1000)
+        const url = `gs://${bucket}/${path.join("/")}daily out.csv`
+        yield* storage.writeUrl(url, Stream.make(new TextEncoder().encode(text)), options)
+        assert.strictEqual((yield* collect(storage.readUrl(url, options))).toString("utf8"), text)
+        assert.deepStrictEqual(
+          (yield* rows(sql, "LIST @~/exports")).map((r) => r.name),
+          ["exports/daily out.csv"]
+        )
+        // a wrong token is a typed error
+        const denied = yield* storage
+          .writeUrl(url, Stream.make(new Uint8Array([1])), {
+            gcs: { ...options.gcs, accessToken: Redacted.make("x") }
+          })
+          .pipe(Effect.flip)
+        assert.strictEqual(denied._tag, "StageUploadError")
       }).pipe(Effect.provide(TestLayer)),
     60_000
   )
