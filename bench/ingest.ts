@@ -109,7 +109,7 @@ const program = Effect.gen(function* () {
     results[run.table] = r
     console.log(
       `  ${r.client.padEnd(36)} ${secs(r).toFixed(2).padStart(7)} s  ${`${fmt(rows / secs(r))} rows/s`.padStart(16)}` +
-        `  peak RSS ${mb(r.peakRss).padStart(7)}  checksum ok${r.detail ? `  (${r.detail})` : ""}`
+        `  client CPU ${(r.cpuMillis / 1000).toFixed(2).padStart(6)} s  peak RSS ${mb(r.peakRss).padStart(7)}  checksum ok${r.detail ? `  (${r.detail})` : ""}`
     )
   }
   for (const [label, sdk] of [
@@ -118,7 +118,9 @@ const program = Effect.gen(function* () {
   ] as const)
     console.log(
       `  ratio snowflake-sdk (${label}) / bulkInsert: csv ${(sdk.millis / results.LOAD_CSV!.millis).toFixed(2)}×,` +
-        ` parquet ${(sdk.millis / results.LOAD_PARQUET!.millis).toFixed(2)}×  (target ≥ 5×)`
+        ` parquet ${(sdk.millis / results.LOAD_PARQUET!.millis).toFixed(2)}×  (target ≥ 5×);` +
+        ` client CPU: csv ${(sdk.cpuMillis / results.LOAD_CSV!.cpuMillis).toFixed(2)}×,` +
+        ` parquet ${(sdk.cpuMillis / results.LOAD_PARQUET!.cpuMillis).toFixed(2)}×`
     )
   console.log(`  checksum (rows ids n1 amount name-lengths flags): ${expectedLine}`)
 

@@ -2,7 +2,7 @@
 import { Effect, Stream } from "effect"
 import { Snowflake } from "../../src/index.js"
 import { benchClient } from "../support.js"
-import { record, report } from "./shared.js"
+import { record, report, start } from "./shared.js"
 
 const [url, rowsArg, table, format] = process.argv.slice(2)
 const rows = Number(rowsArg)
@@ -11,7 +11,7 @@ const program = Effect.gen(function* () {
   const ingestion = yield* Snowflake.Ingestion
   const sf = yield* Snowflake.Client
   yield* sf.execute("SELECT 1") // log in before the clock starts, as the sdk child does
-  const started = performance.now()
+  const started = start()
   const result = yield* ingestion.bulkInsert(table!, Stream.range(0, rows - 1).pipe(Stream.map(record)), {
     format: format as "csv" | "parquet"
   })

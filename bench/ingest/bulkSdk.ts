@@ -3,7 +3,7 @@
  * `binds: [[…], …]`, `batch` rows per statement (0 = all rows in one statement). Args: url rows table batch
  */
 import { connectSdk } from "../sdkClient.js"
-import { COLUMNS, record, report } from "./shared.js"
+import { COLUMNS, record, report, start } from "./shared.js"
 
 const [url, rowsArg, table, batchArg] = process.argv.slice(2)
 const rows = Number(rowsArg)
@@ -11,7 +11,7 @@ const batch = Number(batchArg) > 0 ? Number(batchArg) : rows
 
 const connection = await connectSdk(url!)
 const sqlText = `INSERT INTO ${table} (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map(() => "?").join(", ")})`
-const started = performance.now()
+const started = start()
 let statements = 0
 for (let from = 0; from < rows; from += batch) {
   const binds: Array<Array<string | number | boolean>> = []

@@ -1,10 +1,10 @@
 /** snowflake-sdk `PUT file://… AUTO_COMPRESS=FALSE OVERWRITE=TRUE` of one local file. Args: url file */
 import { connectSdk } from "../sdkClient.js"
-import { report } from "./shared.js"
+import { report, start } from "./shared.js"
 
 const [url, file] = process.argv.slice(2)
 const connection = await connectSdk(url!)
-const started = performance.now()
+const started = start()
 const rows = await new Promise<Array<Record<string, unknown>>>((resolve, reject) =>
   connection.execute({
     sqlText: `PUT file://${file} @~/sdkbench AUTO_COMPRESS=FALSE OVERWRITE=TRUE`,

@@ -28,15 +28,31 @@ export const checksumSql = (table: string) =>
 export interface ChildReport {
   readonly client: string
   readonly millis: number
+  /**
+   * CPU time (user + system, every thread: zlib and crypto run on libuv's pool) the client process
+   * spent between start and report. The emulator runs in the parent, so this is the client's own
+   * cost — what a client library controls — while the wall time also holds the server's load.
+   */
+  readonly cpuMillis: number
   /** Peak resident set size of the child process, in bytes. */
   readonly peakRss: number
   readonly detail?: string
 }
 
-export const report = (client: string, started: number, detail?: string): void => {
+export interface Started {
+  readonly wall: number
+  readonly cpu: NodeJS.CpuUsage
+}
+
+/** Starts the clock (wall and CPU) once the client is connected. */
+export const start = (): Started => ({ wall: performance.now(), cpu: process.cpuUsage() })
+
+export const report = (client: string, started: Started, detail?: string): void => {
+  const cpu = process.cpuUsage(started.cpu)
   const line: ChildReport = {
     client,
-    millis: performance.now() - started,
+    millis: performance.now() - started.wall,
+    cpuMillis: (cpu.user + cpu.system) / 1000,
     peakRss: peakRss(),
     ...(detail === undefined ? {} : { detail })
   }
