@@ -170,7 +170,10 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         }
         const fileFormat =
           format === "csv"
-            ? FileFormat.csv({ fieldOptionallyEnclosedBy: '"' })
+            ? // Exactly what csv() writes: NULL an empty field, "" an empty string, and no other
+              // text special — no backslash escapes (C:\path stays C:\path), no NULL_IF strings
+              // (\N or NULL are text).
+              FileFormat.csv({ fieldOptionallyEnclosedBy: '"', escapeUnenclosedField: "NONE", nullIf: [] })
             : format === "parquet"
               ? FileFormat.parquet({})
               : FileFormat.json({})

@@ -43,6 +43,45 @@ describe("Ingestion.bulkInsert against the emulator (GCS stage, encrypted)", () 
   )
 
   it.scopedLive(
+    "every string comes back exactly, in each format: backslashes, \\N, NULL, quotes, delimiters, line breaks, empty",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        const texts = [
+          "C:\\path\\to",
+          "\\N",
+          "\\",
+          "ends with \\",
+          "NULL",
+          "null",
+          'say "hi"',
+          '"',
+          "a,b",
+          "line\nbreak",
+          "cr\r\nlf",
+          "",
+          " padded ",
+          "tab\there",
+          "naïve 日本 😀"
+        ]
+        const records = [...texts.map((text, i) => ({ id: i, text })), { id: texts.length, text: null }]
+        for (const format of ["csv", "json", "parquet"] as const) {
+          const table = `texts_${format}`
+          yield* sf.execute(`CREATE TABLE ${table} (id NUMBER, text VARCHAR)`)
+          const loaded = yield* ingestion.bulkInsert(table, records, { format })
+          assert.strictEqual(loaded.rowsLoaded, records.length, format)
+          const back = yield* sf.execute(`SELECT id, text FROM ${table} ORDER BY id`)
+          assert.deepStrictEqual(
+            back.rows.map((r) => r.TEXT),
+            records.map((r) => r.text),
+            format
+          )
+        }
+      }),
+    60_000
+  )
+
+  it.scopedLive(
     "bad records are reported with file, line and error (CONTINUE), or fail the load (default)",
     () =>
       Effect.gen(function* () {
