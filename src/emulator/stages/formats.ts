@@ -3,6 +3,9 @@
  * character where each field starts so errors can be reported as Snowflake does (first_error_line,
  * first_error_character). Parquet is read by DuckDB itself (load.ts).
  */
+// Snowflake reads JSON numbers exactly: integers beyond 2^53 must not pass through a JS number.
+import { parseLosslessJson } from "../../protocol/decode/json.js"
+import { stringifyLossless } from "../../streams/export/values.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 /** One parsed record: a text or NULL per field, plus where it came from. */
@@ -187,9 +190,9 @@ export const parseCsv = (text: string, format: Options, reading: CsvReading = {}
   return { records, errors, header }
 }
 
-/** A JSON value as a cell: strings as they are, everything else as JSON text. */
+/** A JSON value as a cell: strings as they are, everything else as JSON text (big integers exact). */
 const cellOf = (value: unknown): string | null =>
-  value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value)
+  value === null || value === undefined ? null : typeof value === "string" ? value : stringifyLossless(value)
 
 /**
  * JSON files: one document (an array is split when STRIP_OUTER_ARRAY=TRUE) or one document per
@@ -208,7 +211,7 @@ export const parseJson = (
   let whole: unknown
   let parsedWhole = false
   try {
-    whole = JSON.parse(trimmed)
+    whole = parseLosslessJson(trimmed)
     parsedWhole = trimmed.length > 0
   } catch {
     parsedWhole = false
@@ -222,7 +225,7 @@ export const parseJson = (
       const body = raw.trim()
       if (body === "") return
       try {
-        docs.push({ value: JSON.parse(body), line: index + 1 })
+        docs.push({ value: parseLosslessJson(body), line: index + 1 })
       } catch (e) {
         errors.push({
           line: index + 1,
