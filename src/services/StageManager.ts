@@ -353,6 +353,30 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
   return { uploadOne, downloadOne, ioError }
 }
 
+/** Sends PUT/GET and decodes the transfer instruction it is answered with (exported for tests). */
+export const transferInstruction = (pool: SessionPoolService, sqlText: string) =>
+  pool.withSession((session) =>
+    Effect.gen(function* () {
+      const envelope = yield* session.request({
+        method: "POST",
+        path: "/queries/v1/query-request",
+        body: { sqlText, disableOfflineChunks: false },
+        accept: "json",
+        requestId: globalThis.crypto.randomUUID(),
+        retryMarkers: true
+      })
+      if (isInProgress(envelope.code)) {
+        return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
+      }
+      return yield* decodeInstruction(envelope.data).pipe(
+        Effect.mapError(
+          (cause) =>
+            new ProtocolError({ message: "Unexpected PUT/GET transfer instruction from Snowflake", cause })
+        )
+      )
+    })
+  )
+
 export const makeWith = (
   pool: SessionPoolService,
   engine: QueryEngineService,
@@ -361,29 +385,7 @@ export const makeWith = (
 ): StageManagerService => {
   const { uploadOne, downloadOne, ioError } = makeTransfers(fs)
   const expand = (path: string) => expandPath(fs, path)
-  /** Sends PUT/GET and decodes the transfer instruction it is answered with. */
-  const instruction = (sqlText: string) =>
-    pool.withSession((session) =>
-      Effect.gen(function* () {
-        const envelope = yield* session.request({
-          method: "POST",
-          path: "/queries/v1/query-request",
-          body: { sqlText, disableOfflineChunks: false },
-          accept: "json",
-          requestId: globalThis.crypto.randomUUID(),
-          retryMarkers: true
-        })
-        if (isInProgress(envelope.code)) {
-          return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
-        }
-        return yield* decodeInstruction(envelope.data).pipe(
-          Effect.mapError(
-            (cause) =>
-              new ProtocolError({ message: "Unexpected PUT/GET transfer instruction from Snowflake", cause })
-          )
-        )
-      })
-    )
+  const instruction = (sqlText: string) => transferInstruction(pool, sqlText)
 
   const localFile = (path: string): LocalFile => ({
     name: nodePath.basename(path),

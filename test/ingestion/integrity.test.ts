@@ -14,12 +14,10 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { Emulator } from "../../src/emulator/index.js"
 import * as Encryption from "../../src/protocol/transfer/encryption.js"
-import { materialFor, TransferInstruction } from "../../src/protocol/transfer/stageInfo.js"
-import type { SessionPoolService } from "../../src/services/SessionPool.js"
+import { materialFor } from "../../src/protocol/transfer/stageInfo.js"
 import * as StageManager from "../../src/services/StageManager.js"
 import type { StorageAdapter } from "../../src/services/storage/StorageAdapter.js"
 import { emulatorOptions } from "../integration/support.js"
@@ -29,21 +27,6 @@ const scratch = Effect.acquireRelease(
   Effect.sync(() => mkdtempSync(join(tmpdir(), "sf-integrity-"))),
   (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
 )
-
-/** The DOWNLOAD instruction the emulator answers a GET with (what StageManager acts on). */
-const getInstruction = (pool: SessionPoolService, sqlText: string) =>
-  pool.withSession((session) =>
-    session
-      .request({
-        method: "POST",
-        path: "/queries/v1/query-request",
-        body: { sqlText, disableOfflineChunks: false },
-        accept: "json",
-        requestId: globalThis.crypto.randomUUID(),
-        retryMarkers: true
-      })
-      .pipe(Effect.flatMap((envelope) => Schema.decodeUnknown(TransferInstruction)(envelope.data)))
-  )
 
 const readAll = (adapter: StorageAdapter, key: string) =>
   Effect.scoped(
@@ -76,7 +59,7 @@ for (const storage of ["gcs", "s3", "azure"] as const) {
           const ok = yield* stages.get("@~/in", join(dir, "ok"))
           assert.strictEqual(ok[0]!.status, "DOWNLOADED")
 
-          const plan = yield* getInstruction(pool, `GET @~/in file://${dir}/x/`)
+          const plan = yield* StageManager.transferInstruction(pool, `GET @~/in file://${dir}/x/`)
           const key = plan.src_locations[0]!
           const material = materialFor(plan, 0)!
           const adapter = yield* cloud.forStage(plan.stageInfo)
