@@ -34,6 +34,19 @@ import { reportTypeErrors } from "./typeErrors.js"
 /** What the simulated layers provide: the client, Stages and Ingestion. */
 export type Services = QueryEngine.QueryEngine | StageManager | Ingestion
 
+/** The three public services as one context (recording or replaying ones). */
+const servicesContext = (
+  engine: Context.Tag.Service<QueryEngine.QueryEngine>,
+  ingestion: {
+    readonly stages: Context.Tag.Service<StageManager>
+    readonly ingestion: Context.Tag.Service<Ingestion>
+  }
+): Context.Context<Services> =>
+  Context.make(QueryEngine.QueryEngine, engine).pipe(
+    Context.add(StageManager, ingestion.stages),
+    Context.add(Ingestion, ingestion.ingestion)
+  )
+
 /** A tape for the configured connection, written to `path` when the scope closes. */
 const tapeFor = (path: string) =>
   Effect.gen(function* () {
@@ -92,10 +105,7 @@ export const recordingServices = (
         yield* Ingestion,
         yield* FileSystem.FileSystem
       )
-      return Context.make(QueryEngine.QueryEngine, engine).pipe(
-        Context.add(StageManager, recorded.stages),
-        Context.add(Ingestion, recorded.ingestion)
-      )
+      return servicesContext(engine, recorded)
     })
   )
 
@@ -110,10 +120,7 @@ export const replayingServices = (
       )
       const engine = reportTypeErrors(QueryEngine.makeWith(Replayer.makeWith(playback)))
       const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem)
-      return Context.make(QueryEngine.QueryEngine, engine).pipe(
-        Context.add(StageManager, replayed.stages),
-        Context.add(Ingestion, replayed.ingestion)
-      )
+      return servicesContext(engine, replayed)
     })
   )
 
