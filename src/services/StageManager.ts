@@ -14,6 +14,7 @@
  * call with `StageUploadError`; `onError: "report"` turns it into an ERROR row and carries on with
  * the other files.
  */
+import { createReadStream } from "node:fs"
 import * as nodePath from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Context from "effect/Context"
@@ -46,7 +47,7 @@ import {
   writeFile
 } from "./storage/pipeline.js"
 import type { StorageAdapter } from "./storage/StorageAdapter.js"
-import { withSourceFailure } from "./storage/streams.js"
+import { fromNodeReadable, withSourceFailure } from "./storage/streams.js"
 
 export type { DownloadResult, UploadResult } from "../protocol/transfer/results.js"
 
@@ -387,18 +388,46 @@ export const makeWith = (
   const expand = (path: string) => expandPath(fs, path)
   const instruction = (sqlText: string) => transferInstruction(pool, sqlText)
 
-  const localFile = (path: string): LocalFile => ({
-    name: nodePath.basename(path),
-    path,
-    open: fs.stream(path, { chunkSize: CHUNK }).pipe(Stream.mapError(ioError(`Could not read ${path}`))),
-    head: Effect.scoped(
-      Effect.flatMap(fs.open(path), (file) =>
-        Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>
-          Option.getOrElse(bytes, () => new Uint8Array())
+  /**
+   * A local path. A regular file is read with positions (its first bytes for compression
+   * detection, then the whole file, possibly twice); anything else — a named pipe, a device — can
+   * only be read once, front to back, so it is read like a stream: no peeking (compression is
+   * told by its name), one sequential read.
+   */
+  const localFile = (path: string): LocalFile => {
+    const readError = ioError(`Could not read ${path}`)
+    const regular = fs.stat(path).pipe(
+      Effect.map((info) => info.type === "File"),
+      Effect.mapError(readError)
+    )
+    return {
+      name: nodePath.basename(path),
+      path,
+      open: Stream.unwrap(
+        Effect.map(regular, (isFile) =>
+          isFile
+            ? fs.stream(path, { chunkSize: CHUNK }).pipe(Stream.mapError(readError))
+            : Stream.suspend(() =>
+                fromNodeReadable(
+                  createReadStream(path, { highWaterMark: Number(CHUNK) }),
+                  `Could not read ${path}`
+                )
+              )
         )
+      ),
+      head: Effect.flatMap(regular, (isFile) =>
+        isFile
+          ? Effect.scoped(
+              Effect.flatMap(fs.open(path), (file) =>
+                Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>
+                  Option.getOrElse(bytes, () => new Uint8Array())
+                )
+              )
+            ).pipe(Effect.mapError(readError))
+          : Effect.succeed(new Uint8Array())
       )
-    ).pipe(Effect.mapError(ioError(`Could not read ${path}`)))
-  })
+    }
+  }
 
   const guard = <A>(
     mode: "fail" | "report" | undefined,

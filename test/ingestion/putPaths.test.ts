@@ -3,8 +3,10 @@
  * as it is goes digest pass → read + encrypt → upload, a stream (which cannot be read twice) is
  * spooled. Both must store the same bytes under the same metadata rules.
  */
+import { execFileSync } from "node:child_process"
 import { createHash, randomBytes } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
@@ -107,6 +109,29 @@ describe("PUT with auto-compression (gcs, encrypted)", () => {
         assert.include(error.message, `compressionLevel must be an integer from 1 to 9, got ${level}`)
       }
       assert.deepStrictEqual(yield* stages.list("@~/bad-level"), [])
+    })
+  )
+})
+
+describe("PUT of a named pipe (gcs, encrypted)", () => {
+  it.scopedLive("is read once, as a stream: spooled, uploaded, GET gives the bytes back", () =>
+    Effect.gen(function* () {
+      const { stages } = yield* withStages("gcs")
+      const dir = yield* scratch
+      const fifo = join(dir, "piped.csv")
+      execFileSync("mkfifo", [fifo])
+      const bytes = randomBytes(2 * 1024 * 1024 + 99)
+      // the writer blocks until the PUT opens the pipe for reading
+      const writer = writeFile(fifo, bytes)
+      const put = yield* stages.put(fifo, "@~/fifo", { autoCompress: false })
+      yield* Effect.promise(() => writer)
+      assert.deepStrictEqual(
+        put.map((r) => [r.target, r.status, r.sourceSize]),
+        [["piped.csv", "UPLOADED", bytes.length]]
+      )
+      const out = join(dir, "out")
+      yield* stages.get("@~/fifo", out)
+      assert.strictEqual(sha256(readFileSync(join(out, "piped.csv"))), sha256(bytes))
     })
   )
 })
