@@ -106,7 +106,7 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     !single(quote) ||
     !single(unenclosedEscape) ||
     delimiter === quote ||
-    /[\n\r\\ \t]/.test(delimiter) ||
+    /[\n\r\\ ]/.test(delimiter) ||
     (quote !== undefined && /[\n\r\\ \t]/.test(quote)) ||
     charOf(format, "RECORD_DELIMITER", "\n") !== "\n" ||
     charOf(format, "ESCAPE", undefined) !== undefined ||
@@ -135,7 +135,9 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     return undefined
   if (quote !== undefined) {
     // DuckDB drops blanks around a quoted value; Snowflake encloses only from a field's first character
-    if ([` ${quote}`, `${quote} `, `\t${quote}`, `${quote}\t`].some(has)) return undefined
+    // (a tab next to a quote is a field boundary when tab is the delimiter)
+    const blanks = delimiter === "\t" ? [" "] : [" ", "\t"]
+    if (blanks.some((b) => has(`${b}${quote}`) || has(`${quote}${b}`))) return undefined
     // header lines are skipped as lines by DuckDB, as records by Snowflake: the same only without quotes
     if (skip > 0 && firstLines(body, skip).includes(quote)) return undefined
   }

@@ -21,6 +21,8 @@ const FORMATS = [
   `FIELD_OPTIONALLY_ENCLOSED_BY = '"' EMPTY_FIELD_AS_NULL = FALSE`,
   `FIELD_OPTIONALLY_ENCLOSED_BY = '"' NULL_IF = ('NULL', 'x')`,
   `FIELD_DELIMITER = '|' FIELD_OPTIONALLY_ENCLOSED_BY = '"' SKIP_HEADER = 1`,
+  `FIELD_DELIMITER = '\\t' FIELD_OPTIONALLY_ENCLOSED_BY = '"'`,
+  "FIELD_DELIMITER = '\\t' ESCAPE_UNENCLOSED_FIELD = NONE",
   "ESCAPE_UNENCLOSED_FIELD = NONE NULL_IF = ()",
   "ESCAPE_UNENCLOSED_FIELD = NONE"
 ]
@@ -89,7 +91,7 @@ describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCs
         for (let n = 0; n < Number(process.env.CSV_CASES ?? 3000); n++) {
           const options = pick(next, FORMATS)
           const width = 1 + Math.floor(next() * 3)
-          const delimiter = options.includes("'|'") ? "|" : ","
+          const delimiter = options.includes("'|'") ? "|" : options.includes("'\\t'") ? "\t" : ","
           const text = next() < 0.6 ? structured(next, width, delimiter) : soup(next, Math.floor(next() * 12))
           const exact = parseCsv(text, format(options))
           const clean = exact.errors.length === 0 && exact.records.every((r) => r.cells.length === width)
