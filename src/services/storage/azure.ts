@@ -72,9 +72,9 @@ export const make = (target: AzureTarget) =>
     const upload: StorageAdapter["upload"] = (key, body, options) =>
       Effect.gen(function* () {
         const readable = yield* toReadable(body)
-        // Always staged blocks, whatever the threshold (as before): each block goes to the SDK as
-        // a buffer it can resend on retry. uploadStream allocates up to maxConcurrency buffers of
-        // bufferSize, so memory is blockSize × concurrency, not the file.
+        // Staged blocks (parts.ts): each block goes to the SDK as a buffer it can resend on retry.
+        // uploadStream allocates up to maxConcurrency buffers of bufferSize, so memory is
+        // blockSize × concurrency, not the file.
         const blockSize = partSize(AZURE_BLOCKS, options.size)
         yield* Effect.tryPromise({
           try: (signal) =>
