@@ -5,7 +5,8 @@
  *   rows (PROTOCOL.md §10) into a `CopyResult`.
  * - `bulkInsert(table, records, { format })` serializes records as a stream (CSV, NDJSON or
  *   Parquet typed by the target table's columns, see bulkParquet.ts), PUTs
- *   them to the table's stage `@%table`, runs COPY INTO with PURGE, and reports. Records that do
+ *   them to a directory of the table's stage `@%table` (in files of `fileSize`, bulkFiles.ts),
+ *   runs one COPY INTO over that directory with PURGE, and reports. Records that do
  *   not load are never dropped silently: the per-file errors come back (file, line, character,
  *   column), and a shortfall that the server did not explain fails with `DataError`.
  */
@@ -23,6 +24,7 @@ import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
 import { stringifyLossless } from "../streams/export/values.js"
+import { putInFiles } from "./bulkFiles.js"
 import { parquetBody, targetColumns } from "./bulkParquet.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { StageManager, type StageManagerService } from "./StageManager.js"
@@ -57,7 +59,15 @@ export interface BulkInsertOptions {
   readonly columns?: ReadonlyArray<string> | undefined
   /** Default ABORT_STATEMENT: one bad record fails the load. `CONTINUE` loads the rest and reports. */
   readonly onError?: CopyOptions.OnError | undefined
+  /**
+   * CSV and JSON: bytes of serialized records per file (default 256 MiB, about 60–90 MB
+   * gzipped: Snowflake loads the files of one COPY in parallel, and recommends 100–250 MB
+   * compressed). Parquet is always one file.
+   */
+  readonly fileSize?: number | undefined
 }
+
+const DEFAULT_FILE_SIZE = 256 * 1024 * 1024
 
 export interface BulkInsertResult extends CopyResult {
   readonly recordsSent: number
@@ -128,6 +138,11 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
     Effect.scoped(
       Effect.gen(function* () {
         const format = options.format ?? "csv"
+        if (options.fileSize !== undefined && !(options.fileSize > 0)) {
+          return yield* new StageUploadError({
+            message: `fileSize must be a positive number of bytes, got ${String(options.fileSize)}`
+          })
+        }
         const source: Stream.Stream<Readonly<Record<string, unknown>>, E> = isStream(records)
           ? records
           : Stream.fromIterable(records)
@@ -156,18 +171,11 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
                   Stream.map((line) => `${line}\n`),
                   Stream.encodeText
                 )
-        const name = `bulk_${globalThis.crypto.randomUUID()}.${format}`
-        const stage = tableStage(table)
-        const uploaded = yield* stages.put({ stream: bytes, name }, stage, {
-          autoCompress: true,
-          overwrite: true
-        })
-        const target = uploaded[0]
-        if (target === undefined || target.status !== "UPLOADED") {
-          return yield* new StageUploadError({
-            message: `The records file was not uploaded (${target?.status ?? "no result"}: ${target?.message ?? ""})`
-          })
-        }
+        // One directory per load: the COPY takes exactly its files, however many there are.
+        const directory = `${tableStage(table)}/bulk_${globalThis.crypto.randomUUID()}`
+        const fileSize =
+          format === "parquet" ? Number.POSITIVE_INFINITY : (options.fileSize ?? DEFAULT_FILE_SIZE)
+        yield* putInFiles(stages, bytes, directory, format, fileSize)
         const fileFormat =
           format === "csv"
             ? // Exactly what csv() writes: NULL an empty field, "" an empty string, and no other
@@ -178,10 +186,9 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
               ? FileFormat.parquet({})
               : FileFormat.json({})
         const copy = CopyInto.table(table).pipe(
-          CopyInto.from(stage),
+          CopyInto.from(`${directory}/`),
           format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),
           CopyInto.fileFormat(fileFormat),
-          CopyInto.files([target.target]),
           CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
           CopyInto.purge(true)
         )

@@ -1,0 +1,85 @@
+/**
+ * bulkInsert in several files: the records are cut into files of about `fileSize` bytes under one
+ * stage directory, loaded by one COPY (so ON_ERROR holds across all of them), and purged after.
+ */
+import { assert, describe, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import { withStages } from "./support.js"
+
+describe("Ingestion.bulkInsert in several files", () => {
+  it.scopedLive(
+    "20,000 records in 64 KiB files: every record once, one result per file, stage empty after",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE many (id NUMBER, label VARCHAR)")
+        const records = Stream.range(1, 20_000).pipe(Stream.map((id) => ({ id, label: `label, "${id}"` })))
+        for (const format of ["csv", "json"] as const) {
+          yield* sf.execute("TRUNCATE TABLE many")
+          const result = yield* ingestion.bulkInsert("many", records, { format, fileSize: 64 * 1024 })
+          assert.strictEqual(result.rowsLoaded, 20_000, format)
+          assert.strictEqual(result.recordsSent, 20_000, format)
+          assert.isAbove(result.filesProcessed, 3, format)
+          assert.strictEqual(result.results.length, result.filesProcessed)
+          // one directory, parts in order
+          const names = result.results.map((r) => r.file).sort()
+          assert.match(names[0]!, new RegExp(`^bulk_[0-9a-f-]{36}/part_00001\\.${format}\\.gz$`))
+          assert.strictEqual(new Set(names.map((n) => n.split("/")[0])).size, 1)
+          const check = yield* sf.execute(
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS ids, SUM(id) AS total, MAX(CASE WHEN id = 777 THEN label END) AS l FROM many"
+          )
+          const row = check.rows[0]!
+          assert.deepStrictEqual(
+            [Number(row.N), Number(row.IDS), Number(row.TOTAL), row.L],
+            [20_000, 20_000, (20_000 * 20_001) / 2, 'label, "777"'],
+            format
+          )
+          assert.deepStrictEqual((yield* sf.execute("LIST @%many")).rows, [], "purged")
+        }
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "a bad record in a later file: ABORT_STATEMENT loads no file at all; CONTINUE names that file and line",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE guarded (id NUMBER, label VARCHAR)")
+        const records = Array.from({ length: 20_000 }, (_, i) => ({
+          id: i === 15_321 ? "not a number" : i,
+          label: `row ${i}`
+        }))
+        const failed = yield* ingestion
+          .bulkInsert("guarded", records, { fileSize: 16 * 1024 })
+          .pipe(Effect.flip)
+        assert.notStrictEqual(failed._tag, "StageUploadError")
+        assert.strictEqual(Number((yield* sf.execute("SELECT COUNT(*) AS n FROM guarded")).rows[0]!.N), 0)
+
+        const result = yield* ingestion.bulkInsert("guarded", records, {
+          fileSize: 16 * 1024,
+          onError: "CONTINUE"
+        })
+        assert.deepStrictEqual([result.rowsLoaded, result.rejected], [19_999, 1])
+        const bad = result.results.filter((r) => r.errorsSeen > 0)
+        assert.strictEqual(bad.length, 1)
+        assert.notMatch(bad[0]!.file, /part_00001\./, "the bad record is not in the first file")
+        assert.isAbove(bad[0]!.firstErrorLine ?? 0, 0)
+        // its line is counted within its own file
+        assert.isBelow(bad[0]!.firstErrorLine ?? 0, 15_322)
+      }),
+    60_000
+  )
+
+  it.effect("a fileSize that is not a positive number is a typed error, nothing sent", () =>
+    Effect.gen(function* () {
+      const { ingestion } = yield* withStages("gcs")
+      for (const fileSize of [0, -1, Number.NaN]) {
+        const error = yield* ingestion.bulkInsert("nowhere", [{ id: 1 }], { fileSize }).pipe(Effect.flip)
+        assert.strictEqual(error._tag, "StageUploadError")
+        assert.include(error.message, "fileSize must be a positive number of bytes")
+      }
+    }).pipe(Effect.scoped)
+  )
+})
