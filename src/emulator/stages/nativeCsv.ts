@@ -5,8 +5,8 @@
  *
  * It is taken only when DuckDB is sure to read the file exactly as Snowflake (and `parseCsv`)
  * would, and only when every cell converts: a file or format where the two readers could differ
- * (escapes, carriage returns, blank lines, whitespace next to a quote, trimming, headers by name, a
- * byte-order mark), a file DuckDB rejects (wrong field count, broken quotes, invalid UTF-8, a line
+ * (escapes outside quotes, carriage returns, blank lines, whitespace next to a quote, trimming,
+ * headers by name, a byte-order mark), a file DuckDB rejects (wrong field count, broken quotes, invalid UTF-8, a line
  * over 2 MB) or a file with bad cells gives `undefined`, and the caller takes the exact path, which
  * knows the line and character of every error. A seeded differential test holds the two readers
  * to the same rows (test/emulator/stages/nativeCsv.test.ts).
@@ -45,12 +45,20 @@ const firstLines = (body: Buffer, n: number) => {
 /**
  * Whether every record from `start` on has exactly `width` fields, enclosed fields read as
  * Snowflake reads them (a quote encloses only from a field's first character; `""` inside is one
- * quote; after the closing quote comes a delimiter or the end of the record). DuckDB's own count
+ * quote; after the closing quote comes a delimiter or the end of the record), and no unenclosed
+ * field holds the ESCAPE_UNENCLOSED_FIELD character (inside quotes it is text). DuckDB's own count
  * cannot be relied on: with `strict_mode` it still drops extra fields at the end of a record when
  * they are empty or NULL strings (`a,b,,` is two fields to it). Bytes, not characters: the
  * delimiter, quote and newline are ASCII, which never occurs inside a UTF-8 sequence.
  */
-const everyRecordHas = (body: Buffer, start: number, width: number, delimiter: number, quote: number) => {
+const everyRecordHas = (
+  body: Buffer,
+  start: number,
+  width: number,
+  delimiter: number,
+  quote: number,
+  unenclosedEscape: number
+) => {
   const n = body.length
   let fields = 1
   let fieldStart = true
@@ -73,6 +81,8 @@ const everyRecordHas = (body: Buffer, start: number, width: number, delimiter: n
       continue
     }
     fieldStart = false
+    // an escape outside quotes can hide a delimiter or a newline: DuckDB has no such thing
+    if (b === unenclosedEscape) return false
     if (b === delimiter) {
       fields++
       fieldStart = true
@@ -129,8 +139,7 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) ||
     has("\n\n") ||
     has("\r") ||
-    has("\0") ||
-    (unenclosedEscape !== undefined && has(unenclosedEscape))
+    has("\0")
   )
     return undefined
   if (quote !== undefined) {
@@ -142,7 +151,9 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     if (skip > 0 && firstLines(body, skip).includes(quote)) return undefined
   }
   const header = skip === 0 ? 0 : firstLines(body, skip).length
-  if (!everyRecordHas(body, header, width, delimiter.charCodeAt(0), quote?.charCodeAt(0) ?? -1))
+  if (unenclosedEscape !== undefined && body.subarray(0, header).includes(unenclosedEscape)) return undefined
+  const code = (c: string | undefined) => c?.charCodeAt(0) ?? -1
+  if (!everyRecordHas(body, header, width, code(delimiter), code(quote), code(unenclosedEscape)))
     return undefined
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ")
   const q = quoteString(quote ?? "")
