@@ -19,6 +19,8 @@ import { type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
+const SPACE = 0x20
+const TAB = 0x09
 
 /** A format option's single-character value; `NONE` or empty is no character. */
 const charOf = (format: Options, key: string, fallback: string | undefined) => {
@@ -45,7 +47,9 @@ const firstLines = (body: Buffer, n: number) => {
 /**
  * Whether every record from `start` on has exactly `width` fields, enclosed fields read as
  * Snowflake reads them (a quote encloses only from a field's first character; `""` inside is one
- * quote; after the closing quote comes a delimiter or the end of the record), and no unenclosed
+ * quote; after the closing quote comes a delimiter or the end of the record — DuckDB would drop
+ * blanks between them, and before an opening quote, so a field of blanks then a quote is declined
+ * too), and no unenclosed
  * field holds the ESCAPE_UNENCLOSED_FIELD character (inside quotes it is text). DuckDB's own count
  * cannot be relied on: with `strict_mode` it still drops extra fields at the end of a record when
  * they are empty or NULL strings (`a,b,,` is two fields to it). Bytes, not characters: the
@@ -62,6 +66,8 @@ const everyRecordHas = (
   const n = body.length
   let fields = 1
   let fieldStart = true
+  // the unenclosed field so far is only blanks: DuckDB would take a quote now as its opening one
+  let blanksOnly = true
   let i = start
   while (i < n) {
     const b = body[i]
@@ -80,6 +86,7 @@ const everyRecordHas = (
       if (i < n && body[i] !== delimiter && body[i] !== NEWLINE) return false
       continue
     }
+    if (fieldStart) blanksOnly = true
     fieldStart = false
     // an escape outside quotes can hide a delimiter or a newline: DuckDB has no such thing
     if (b === unenclosedEscape) return false
@@ -90,6 +97,10 @@ const everyRecordHas = (
       if (fields !== width) return false
       fields = 1
       fieldStart = true
+    } else if (b === quote && blanksOnly) {
+      return false
+    } else if (b !== SPACE && b !== TAB) {
+      blanksOnly = false
     }
     i++
   }
@@ -143,10 +154,6 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
   )
     return undefined
   if (quote !== undefined) {
-    // DuckDB drops blanks around a quoted value; Snowflake encloses only from a field's first character
-    // (a tab next to a quote is a field boundary when tab is the delimiter)
-    const blanks = delimiter === "\t" ? [" "] : [" ", "\t"]
-    if (blanks.some((b) => has(`${b}${quote}`) || has(`${quote}${b}`))) return undefined
     // header lines are skipped as lines by DuckDB, as records by Snowflake: the same only without quotes
     if (skip > 0 && firstLines(body, skip).includes(quote)) return undefined
   }

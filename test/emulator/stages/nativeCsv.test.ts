@@ -48,8 +48,9 @@ const structured = (next: () => number, width: number, delimiter: string) => {
   const count = 1 + Math.floor(next() * 5)
   for (let r = 0; r < count; r++) {
     const fields = Array.from({ length: next() < 0.9 ? width : width + 1 }, () => {
-      const text = soup(next, Math.floor(next() * 4)).replace(/[\n\r]/g, "a")
-      return next() < 0.4 ? `"${text.replace(/"/g, '""')}"` : text.replace(/["\\]/g, "b")
+      const text = soup(next, Math.floor(next() * 4))
+      // enclosed: anything, quotes doubled; unenclosed: no line breaks, quotes or escapes
+      return next() < 0.4 ? `"${text.replace(/"/g, '""')}"` : text.replace(/["\\\n\r]/g, "b")
     })
     lines.push(fields.join(delimiter))
   }
@@ -108,6 +109,29 @@ describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCs
         }
         // the fast path must really be exercised, not decline everything
         assert.isAbove(taken, 600, `native path taken ${taken} times`)
+      })
+    )
+  )
+
+  it.effect("known disagreements are declined, and text the two readers agree on is taken", () =>
+    withConnection((connection) =>
+      Effect.gen(function* () {
+        const quoted = `FIELD_OPTIONALLY_ENCLOSED_BY = '"'`
+        // DuckDB would trim the blanks around these quotes, or end the record early, or unescape
+        const declined = [' "a",b\n', '\t"a",b\n', 'x, "y"\n', '"a" ,b\n', "a,b,\n", "a\\,b,c\n", "a,b\r\n"]
+        for (const text of declined)
+          assert.isUndefined(yield* nativeRows(connection, text, 2, quoted), JSON.stringify(text))
+        // quotes and blanks inside an enclosed field, a backslash inside quotes: taken, and equal
+        const taken = ['"say ""hi"" there",b\n', '" padded ",x\n', '"C:\\path, ""q""",\n', 'a b,"x\ny"\n']
+        for (const text of taken) {
+          const native = yield* nativeRows(connection, text, 2, quoted)
+          assert.isDefined(native, JSON.stringify(text))
+          assert.deepStrictEqual(
+            native,
+            parseCsv(text, format(quoted)).records.map((r) => [...r.cells]),
+            JSON.stringify(text)
+          )
+        }
       })
     )
   )
