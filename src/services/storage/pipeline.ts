@@ -14,10 +14,11 @@
  * Files are read in `CHUNK`-sized pieces: with Effect's per-chunk cost paid once per MiB instead of
  * once per 64 KiB, and with few large buffers in flight, hashing and AES dominate, as they should.
  */
+import { pipeline, Readable } from "node:stream"
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web"
 import * as zlib from "node:zlib"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as NodeStream from "@effect/platform-node/NodeStream"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -130,10 +131,17 @@ export const gzip = (
   source: Stream.Stream<Uint8Array, StageUploadError>,
   level: number
 ): Stream.Stream<Uint8Array, StageUploadError> =>
-  NodeStream.pipeThroughDuplex(
-    source,
-    () => zlib.createGzip({ level, chunkSize: 256 * 1024 }),
-    (cause) => new StageUploadError({ message: "Compression failed", cause })
+  Stream.unwrap(
+    Effect.map(Stream.toReadableStreamEffect(source), (web) => {
+      const zipped = zlib.createGzip({ level, chunkSize: 256 * 1024 })
+      // pipeline hands a failure of the source to the gzip stream, whose reader then throws it
+      pipeline(Readable.fromWeb(web as unknown as NodeWebReadableStream<Uint8Array>), zipped, () => undefined)
+      return Stream.fromAsyncIterable(zipped as AsyncIterable<Uint8Array>, (cause) =>
+        cause instanceof StageUploadError
+          ? cause
+          : new StageUploadError({ message: "Compression failed", cause })
+      )
+    })
   )
 
 /** Runs every chunk through a cipher and flushes it at the end; cipher errors become `onError`. */

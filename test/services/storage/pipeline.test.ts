@@ -14,7 +14,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { StageUploadError } from "../../../src/errors/index.js"
 import { contentEncryptor } from "../../../src/protocol/transfer/encryption.js"
-import { CHUNK, digestFile, encryptedLength, readFile } from "../../../src/services/storage/pipeline.js"
+import { CHUNK, digestFile, encryptedLength, gzip, readFile } from "../../../src/services/storage/pipeline.js"
 
 const scratch = Effect.acquireRelease(
   Effect.sync(() => mkdtempSync(join(tmpdir(), "sf-pipeline-"))),
@@ -78,5 +78,24 @@ describe("PUT pipeline", () => {
       const missing = yield* Effect.flip(Stream.runDrain(readFile(fs, join(dir, "missing"), { size: 1 })))
       assert.match(missing.message, /Could not read/)
     }).pipe(Effect.provide(NodeFileSystem.layer))
+  )
+})
+
+describe("gzip (node:zlib)", () => {
+  it.effect("compresses losslessly at any level, and a failing source fails with its own error", () =>
+    Effect.gen(function* () {
+      const { gunzipSync } = yield* Effect.promise(() => import("node:zlib"))
+      const text = new TextEncoder().encode("a,b,c\n".repeat(100_000))
+      const pieces = Stream.fromIterable([text.subarray(0, 1000), text.subarray(1000)])
+      for (const level of [1, 9]) {
+        const out = yield* Stream.runCollect(gzip(pieces, level))
+        const bytes = Buffer.concat(Chunk.toArray(out))
+        assert.isTrue(gunzipSync(bytes).equals(Buffer.from(text)), `level ${level}`)
+      }
+      const broken = Stream.concat(pieces, Stream.fail(new StageUploadError({ message: "source broke" })))
+      const error = yield* Stream.runDrain(gzip(broken, 1)).pipe(Effect.flip)
+      assert.instanceOf(error, StageUploadError)
+      assert.strictEqual(error.message, "source broke")
+    })
   )
 })
