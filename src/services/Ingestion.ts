@@ -10,12 +10,12 @@
  *   not load are never dropped silently: the per-file errors come back (file, line, character,
  *   column), and a shortfall that the server did not explain fails with `DataError`.
  */
+import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { DataError, type SnowflakeError, StageUploadError } from "../errors/index.js"
 import * as CopyInto from "../sql/CopyInto.js"
@@ -147,13 +147,20 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
           ? records
           : Stream.fromIterable(records)
         // The first record names the columns unless they were given.
-        const [first, rest] = yield* Stream.peel(source, Sink.head())
+        // (Stream.peel would do, but it turns a failure of the records into a ChannelException defect.)
+        const pull = yield* Stream.toPull(source)
+        const firstChunk = yield* Effect.catchAll(pull, (end) =>
+          Option.isNone(end)
+            ? Effect.succeed(Chunk.empty<Readonly<Record<string, unknown>>>())
+            : Effect.fail(end.value)
+        )
+        const first = Chunk.head(firstChunk)
         if (Option.isNone(first)) {
           return { filesProcessed: 0, rowsLoaded: 0, results: [], recordsSent: 0, rejected: 0 }
         }
         const columns = options.columns ?? Object.keys(first.value)
         let sent = 0
-        const all = Stream.concat(Stream.make(first.value), rest).pipe(
+        const all = Stream.concat(Stream.fromChunk(firstChunk), Stream.repeatEffectChunkOption(pull)).pipe(
           Stream.map((record) => {
             sent++
             return record
@@ -175,32 +182,37 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         const directory = `${tableStage(table)}/bulk_${globalThis.crypto.randomUUID()}`
         const fileSize =
           format === "parquet" ? Number.POSITIVE_INFINITY : (options.fileSize ?? DEFAULT_FILE_SIZE)
-        yield* putInFiles(stages, bytes, directory, format, fileSize)
-        const fileFormat =
-          format === "csv"
-            ? // Exactly what csv() writes: NULL an empty field, "" an empty string, and no other
-              // text special — no backslash escapes (C:\path stays C:\path), no NULL_IF strings
-              // (\N or NULL are text).
-              FileFormat.csv({ fieldOptionallyEnclosedBy: '"', escapeUnenclosedField: "NONE", nullIf: [] })
-            : format === "parquet"
-              ? FileFormat.parquet({})
-              : FileFormat.json({})
-        const copy = CopyInto.table(table).pipe(
-          CopyInto.from(`${directory}/`),
-          format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),
-          CopyInto.fileFormat(fileFormat),
-          CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
-          CopyInto.purge(true)
-        )
-        const result = yield* copyInto(copy)
-        const rejected = sent - result.rowsLoaded
-        const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
-        if (rejected > 0 && explained === 0) {
-          return yield* new DataError({
-            message: `${rejected} of ${sent} records were not loaded into ${table} and COPY reported no error`
-          })
-        }
-        return { ...result, recordsSent: sent, rejected }
+        // The directory goes whatever happens: files a failed or partial load left behind would
+        // otherwise be loaded by the next plain `COPY INTO t FROM @%t`.
+        const load = Effect.gen(function* () {
+          yield* putInFiles(stages, bytes, directory, format, fileSize)
+          const fileFormat =
+            format === "csv"
+              ? // Exactly what csv() writes: NULL an empty field, "" an empty string, and no other
+                // text special — no backslash escapes (C:\path stays C:\path), no NULL_IF strings
+                // (\N or NULL are text).
+                FileFormat.csv({ fieldOptionallyEnclosedBy: '"', escapeUnenclosedField: "NONE", nullIf: [] })
+              : format === "parquet"
+                ? FileFormat.parquet({})
+                : FileFormat.json({})
+          const copy = CopyInto.table(table).pipe(
+            CopyInto.from(`${directory}/`),
+            format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),
+            CopyInto.fileFormat(fileFormat),
+            CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
+            CopyInto.purge(true)
+          )
+          const result = yield* copyInto(copy)
+          const rejected = sent - result.rowsLoaded
+          const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
+          if (rejected > 0 && explained === 0) {
+            return yield* new DataError({
+              message: `${rejected} of ${sent} records were not loaded into ${table} and COPY reported no error`
+            })
+          }
+          return { ...result, recordsSent: sent, rejected }
+        })
+        return yield* load.pipe(Effect.ensuring(Effect.ignore(stages.remove(`${directory}/`))))
       })
     ).pipe(
       Effect.withSpan("Snowflake.Ingestion.bulkInsert", {

@@ -7,14 +7,19 @@
  * thread, and spooled to local disk whole before its upload. Why one COPY: ON_ERROR and the
  * all-or-nothing of ABORT_STATEMENT then hold across every file, as they would for one.
  *
- * The records stream is pulled once; each file is a stream that takes pieces from it until it holds
+ * The records stream runs once; each file is a stream that takes pieces from it until it holds
  * `fileSize` bytes (cut between pieces: the serializers emit whole lines), so memory holds one
- * pulled chunk, not a file. Files go up sequentially; every file's upload result is returned.
+ * pulled chunk, not a file. A file's upload overlaps with writing the next (at most two in flight);
+ * every file's upload result is returned, in file order.
  */
 import * as Chunk from "effect/Chunk"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Option from "effect/Option"
+import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
+import * as Take from "effect/Take"
 import { type SnowflakeError, StageUploadError } from "../errors/index.js"
 import type { UploadResult } from "../protocol/transfer/results.js"
 import type { StageManagerService } from "./StageManager.js"
@@ -24,6 +29,9 @@ const bytesOf = (chunk: Chunk.Chunk<Uint8Array>) => {
   for (const bytes of chunk) size += bytes.length
   return size
 }
+
+/** Files whose upload may still be running while the next one is written. */
+const IN_FLIGHT = 2
 
 /** `part_00001.csv`, … (sorted by name in file order). */
 const partName = (n: number, extension: string) => `part_${String(n).padStart(5, "0")}.${extension}`
@@ -37,22 +45,34 @@ export const putInFiles = <E>(
 ): Effect.Effect<ReadonlyArray<UploadResult>, SnowflakeError | E> =>
   Effect.scoped(
     Effect.gen(function* () {
-      const pull = yield* Stream.toPull(bytes)
-      // Pieces pulled but not yet in a file: a pulled chunk may hold more than a file takes.
+      // The records run in their own fiber into a small queue (pulling them from inside the file
+      // streams directly would cross channel boundaries, which wraps their failures).
+      const queue = yield* Stream.toQueue(bytes, { capacity: 2 })
+      // Pieces taken from the queue but not yet in a file: a chunk may hold more than a file takes.
       let pending: Array<Uint8Array> = []
       let at = 0
       let ended = false
-      const refill = Effect.catchAll(
-        Effect.map(pull, (chunk) => {
-          pending = Chunk.toArray(chunk)
-          at = 0
-        }),
-        (end) =>
-          Option.isNone(end)
-            ? Effect.sync(() => {
+      const refill: Effect.Effect<void, E> = Effect.flatMap(
+        Queue.take(queue),
+        Take.match({
+          onEnd: () =>
+            Effect.sync(() => {
+              ended = true
+            }),
+          // nothing is taken after a failure: the file being written fails with it
+          onFailure: (cause) =>
+            Effect.zipRight(
+              Effect.sync(() => {
                 ended = true
-              })
-            : Effect.fail(end.value)
+              }),
+              Effect.failCause(cause)
+            ),
+          onSuccess: (chunk) =>
+            Effect.sync(() => {
+              pending = Chunk.toArray(chunk)
+              at = 0
+            })
+        })
       )
       /** Pending pieces of at most `budget` bytes (at least one piece), or undefined at the end. */
       const take = (budget: number): Effect.Effect<Chunk.Chunk<Uint8Array> | undefined, E> =>
@@ -69,39 +89,54 @@ export const putInFiles = <E>(
           }
           return Chunk.unsafeFromArray(out)
         })
-      const results: Array<UploadResult> = []
-      for (let n = 1; ; n++) {
-        const first = yield* take(fileSize)
-        if (first === undefined) break
-        let size = bytesOf(first)
-        const rest = Stream.repeatEffectChunkOption(
-          Effect.suspend(() =>
-            size >= fileSize
-              ? Effect.fail(Option.none())
-              : Effect.flatMap(Effect.mapError(take(fileSize - size), Option.some), (chunk) => {
-                  if (chunk === undefined) return Effect.fail(Option.none())
-                  size += bytesOf(chunk)
-                  return Effect.succeed(chunk)
-                })
-          )
-        )
-        const name = partName(n, extension)
-        const uploaded = yield* stages.put(
-          { stream: Stream.concat(Stream.fromChunk(first), rest), name },
-          stage,
-          {
-            autoCompress: true,
-            overwrite: true
+      /** One file's PUT, failing unless the file was uploaded. */
+      const putFile = (stream: Stream.Stream<Uint8Array, E>, name: string) =>
+        Effect.flatMap(
+          stages.put({ stream, name }, stage, { autoCompress: true, overwrite: true }),
+          (uploaded) => {
+            const row = uploaded[0]
+            return row !== undefined && row.status === "UPLOADED"
+              ? Effect.succeed(row)
+              : Effect.fail(
+                  new StageUploadError({
+                    message: `The records file ${name} was not uploaded (${row?.status ?? "no result"}: ${row?.message ?? ""})`
+                  })
+                )
           }
         )
-        const row = uploaded[0]
-        if (row === undefined || row.status !== "UPLOADED") {
-          return yield* new StageUploadError({
-            message: `The records file ${name} was not uploaded (${row?.status ?? "no result"}: ${row?.message ?? ""})`
-          })
+      // A file's upload overlaps with writing the next one (its PUT spools it first, then uploads):
+      // the next file starts once this one's records are all taken, with at most two in flight.
+      const uploads: Array<Fiber.RuntimeFiber<UploadResult, SnowflakeError | E>> = []
+      const writeAll = Effect.gen(function* () {
+        for (let n = 1; ; n++) {
+          if (uploads.length >= IN_FLIGHT) yield* Fiber.join(uploads[uploads.length - IN_FLIGHT]!)
+          const first = yield* take(fileSize)
+          if (first === undefined) break
+          let size = bytesOf(first)
+          const rest = Stream.repeatEffectChunkOption(
+            Effect.suspend(() =>
+              size >= fileSize
+                ? Effect.fail(Option.none())
+                : Effect.flatMap(Effect.mapError(take(fileSize - size), Option.some), (chunk) => {
+                    if (chunk === undefined) return Effect.fail(Option.none())
+                    size += bytesOf(chunk)
+                    return Effect.succeed(chunk)
+                  })
+            )
+          )
+          const taken = yield* Deferred.make<void>()
+          const file = Stream.concat(Stream.fromChunk(first), rest).pipe(
+            Stream.ensuring(Deferred.succeed(taken, undefined))
+          )
+          const upload = yield* Effect.fork(putFile(file, partName(n, extension)))
+          uploads.push(upload)
+          // the records are pulled by one file at a time; a failed PUT ends the load right away
+          yield* Effect.raceFirst(Deferred.await(taken), Fiber.join(upload))
         }
-        results.push(row)
-      }
-      return results
+        return yield* Effect.forEach(uploads, Fiber.join)
+      })
+      // On failure no upload may outlive the load: the caller removes the directory next, and a
+      // PUT still running would put its file back after that.
+      return yield* writeAll.pipe(Effect.onError(() => Fiber.interruptAll(uploads)))
     })
   )

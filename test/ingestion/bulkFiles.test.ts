@@ -56,6 +56,8 @@ describe("Ingestion.bulkInsert in several files", () => {
           .pipe(Effect.flip)
         assert.notStrictEqual(failed._tag, "StageUploadError")
         assert.strictEqual(Number((yield* sf.execute("SELECT COUNT(*) AS n FROM guarded")).rows[0]!.N), 0)
+        // nothing left behind for a later plain COPY INTO guarded FROM @%guarded to pick up
+        assert.deepStrictEqual((yield* sf.execute("LIST @%guarded")).rows, [])
 
         const result = yield* ingestion.bulkInsert("guarded", records, {
           fileSize: 16 * 1024,
@@ -68,6 +70,31 @@ describe("Ingestion.bulkInsert in several files", () => {
         assert.isAbove(bad[0]!.firstErrorLine ?? 0, 0)
         // its line is counted within its own file
         assert.isBelow(bad[0]!.firstErrorLine ?? 0, 15_322)
+        assert.deepStrictEqual((yield* sf.execute("LIST @%guarded")).rows, [])
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "records that fail after some files went up: the source's error, nothing loaded, nothing left in the stage",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE broken (id NUMBER, label VARCHAR)")
+        const records = Stream.concat(
+          Stream.range(1, 20_000).pipe(Stream.map((id) => ({ id, label: `label ${id}` }))),
+          Stream.fail("records broke" as const)
+        )
+        // in many files, and in one (a typed failure either way, not a defect)
+        for (const fileSize of [16 * 1024, undefined]) {
+          const error = yield* ingestion.bulkInsert("broken", records, { fileSize }).pipe(Effect.flip)
+          assert.strictEqual(error, "records broke")
+          assert.strictEqual(Number((yield* sf.execute("SELECT COUNT(*) AS n FROM broken")).rows[0]!.N), 0)
+          assert.deepStrictEqual(
+            (yield* sf.execute("LIST @%broken")).rows.map((r) => r.name),
+            []
+          )
+        }
       }),
     60_000
   )
