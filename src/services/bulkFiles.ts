@@ -1,6 +1,6 @@
 /**
  * The files of a `bulkInsert`: its serialized records cut into files of about `fileSize` bytes
- * each, PUT one after the other under one stage directory, for one COPY INTO over that directory.
+ * each, PUT under one stage directory, for one COPY INTO over that directory.
  *
  * Why several files: Snowflake loads the files of one COPY in parallel but each file by itself,
  * and recommends files of 100–250 MB compressed; one file for a large load would be loaded by one
@@ -45,8 +45,8 @@ export const putInFiles = <E>(
 ): Effect.Effect<ReadonlyArray<UploadResult>, SnowflakeError | E> =>
   Effect.scoped(
     Effect.gen(function* () {
-      // The records run in their own fiber into a small queue (pulling them from inside the file
-      // streams directly would cross channel boundaries, which wraps their failures).
+      // The records are serialized in their own fiber into a small queue, ahead of the file being
+      // written; a failure arrives as itself (a Take), whichever file is taking pieces then.
       const queue = yield* Stream.toQueue(bytes, { capacity: 2 })
       // Pieces taken from the queue but not yet in a file: a chunk may hold more than a file takes.
       let pending: Array<Uint8Array> = []
