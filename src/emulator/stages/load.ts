@@ -269,12 +269,12 @@ export const insertStaged = (
   skip: ReadonlyArray<number>
 ): Effect.Effect<number, DuckFailure> => {
   const columns = target.columns.map((c) => quoteIdent(c.name)).join(", ")
-  const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
   if (staged.typed === true)
     return runStatement(
       connection,
       `INSERT INTO ${target.sql} (${columns}) SELECT ${target.columns.map((_, i) => value(i)).join(", ")} FROM ${staged.table}`
     )
+  const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
   const where = skip.length === 0 ? "" : ` WHERE __row NOT IN (${skip.join(", ")})`
   return runStatement(
     connection,
