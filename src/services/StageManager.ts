@@ -14,7 +14,6 @@
  * call with `StageUploadError`; `onError: "report"` turns it into an ERROR row and carries on with
  * the other files.
  */
-import { createReadStream } from "node:fs"
 import * as nodePath from "node:path"
 import * as FileSystem from "@effect/platform/FileSystem"
 import * as Context from "effect/Context"
@@ -23,7 +22,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import { ProtocolError, type SnowflakeError, StageUploadError } from "../errors/index.js"
 import * as Compression from "../protocol/transfer/compression.js"
 import * as Encryption from "../protocol/transfer/encryption.js"
@@ -33,10 +32,10 @@ import { isInProgress } from "../protocol/wire/query.js"
 import { literal } from "../sql/identifier.js"
 import { stageReference } from "../sql/stage.js"
 import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
+import { expandPath, type LocalFile, localFile } from "./localFiles.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import {
-  CHUNK,
   counted,
   digestFile,
   encryptedLength,
@@ -47,7 +46,7 @@ import {
   writeFile
 } from "./storage/pipeline.js"
 import type { StorageAdapter } from "./storage/StorageAdapter.js"
-import { fromNodeReadable, withSourceFailure } from "./storage/streams.js"
+import { withSourceFailure } from "./storage/streams.js"
 
 export type { DownloadResult, UploadResult } from "../protocol/transfer/results.js"
 
@@ -151,63 +150,6 @@ const SOURCE_COMPRESSIONS = new Set([
   "deflate",
   "raw_deflate"
 ])
-
-const globToRegExp = (glob: string) =>
-  new RegExp(
-    `^${glob
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replaceAll("*", ".*")
-      .replaceAll("?", ".")}$`
-  )
-
-/**
- * The files a PUT path names, absolute and sorted: a glob in the file-name part is expanded, a
- * plain path must exist (exported for the simulation, which fingerprints the same files).
- */
-export const expandPath = (
-  fs: FileSystem.FileSystem,
-  path: string
-): Effect.Effect<ReadonlyArray<string>, StageUploadError> => {
-  const ioError = (what: string) => (cause: unknown) => new StageUploadError({ message: what, cause })
-  const absolute = nodePath.resolve(path)
-  const base = nodePath.basename(absolute)
-  if (!/[*?]/.test(base)) {
-    return fs.exists(absolute).pipe(
-      Effect.mapError(ioError(`Could not read ${absolute}`)),
-      Effect.flatMap((exists) =>
-        exists
-          ? Effect.succeed([absolute])
-          : Effect.fail(new StageUploadError({ message: `File not found: ${absolute}` }))
-      )
-    )
-  }
-  const dir = nodePath.dirname(absolute)
-  const matcher = globToRegExp(base)
-  return fs.readDirectory(dir).pipe(
-    Effect.mapError(ioError(`Could not list ${dir}`)),
-    Effect.map((names) =>
-      names
-        .filter((n) => matcher.test(n))
-        .sort()
-        .map((n) => nodePath.join(dir, n))
-    ),
-    Effect.flatMap((files) =>
-      files.length > 0
-        ? Effect.succeed(files)
-        : Effect.fail(new StageUploadError({ message: `No file matches ${absolute}` }))
-    )
-  )
-}
-
-/** A local file to upload. */
-export interface LocalFile {
-  readonly name: string
-  /** Where it is on disk, when it is a file: then it can be read twice and needs no spooling. */
-  readonly path?: string | undefined
-  readonly open: Stream.Stream<Uint8Array, StageUploadError>
-  /** First bytes, for magic-number detection (empty for streams). */
-  readonly head: Effect.Effect<Uint8Array, StageUploadError>
-}
 
 const row = (
   source: string,
@@ -388,47 +330,6 @@ export const makeWith = (
   const expand = (path: string) => expandPath(fs, path)
   const instruction = (sqlText: string) => transferInstruction(pool, sqlText)
 
-  /**
-   * A local path. A regular file is read with positions (its first bytes for compression
-   * detection, then the whole file, possibly twice); anything else — a named pipe, a device — can
-   * only be read once, front to back, so it is read like a stream: no peeking (compression is
-   * told by its name), one sequential read.
-   */
-  const localFile = (path: string): LocalFile => {
-    const readError = ioError(`Could not read ${path}`)
-    const regular = fs.stat(path).pipe(
-      Effect.map((info) => info.type === "File"),
-      Effect.mapError(readError)
-    )
-    return {
-      name: nodePath.basename(path),
-      path,
-      open: Stream.unwrap(
-        Effect.map(regular, (isFile) =>
-          isFile
-            ? fs.stream(path, { chunkSize: CHUNK }).pipe(Stream.mapError(readError))
-            : Stream.suspend(() =>
-                fromNodeReadable(
-                  createReadStream(path, { highWaterMark: Number(CHUNK) }),
-                  `Could not read ${path}`
-                )
-              )
-        )
-      ),
-      head: Effect.flatMap(regular, (isFile) =>
-        isFile
-          ? Effect.scoped(
-              Effect.flatMap(fs.open(path), (file) =>
-                Effect.map(file.readAlloc(FileSystem.Size(8)), (bytes) =>
-                  Option.getOrElse(bytes, () => new Uint8Array())
-                )
-              )
-            ).pipe(Effect.mapError(readError))
-          : Effect.succeed(new Uint8Array())
-      )
-    }
-  }
-
   const guard = <A>(
     mode: "fail" | "report" | undefined,
     effect: Effect.Effect<A, StageUploadError>,
@@ -511,7 +412,7 @@ export const makeWith = (
       const results = yield* Effect.forEach(paths, (path) =>
         putFiles(
           `PUT ${fileUrl(nodePath.resolve(path))} ${target} ${tail}`,
-          () => Effect.map(expand(path), (files) => files.map(localFile)),
+          () => Effect.map(expand(path), (files) => files.map((file) => localFile(fs, file))),
           options
         )
       )

@@ -5,8 +5,9 @@
  *
  * - put: stage, the options that change the answer (compression, overwrite, onError; not
  *   `parallel`) and each source's *base name* and SHA-256. Local paths are never part of it: they
- *   differ between machines, and the content is what matters. A streamed source is read whole to
- *   digest it, and then sent from memory.
+ *   differ between machines, and the content is what matters. Sources are digested as streams,
+ *   never held whole in memory; when recording, what can be read only once (a stream, a named
+ *   pipe) is spooled to a temporary file on the way and sent from there (`putToSend`).
  * - get: stage path, pattern and onError (never the local directory).
  *
  * Stage references are spelled canonically: unquoted names upper-case, paths exact.
@@ -25,11 +26,14 @@ import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import type * as Scope from "effect/Scope"
+import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import { StageUploadError } from "../errors/Ingestion.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import type { BulkInsertOptions, Records } from "../services/Ingestion.js"
-import { expandPath, type GetOptions, type PutOptions, type PutSource } from "../services/StageManager.js"
+import { expandPath, isRegularFile, localFile } from "../services/localFiles.js"
+import type { GetOptions, PutOptions, PutSource, StreamSource } from "../services/StageManager.js"
 import * as CopyInto from "../sql/CopyInto.js"
 import * as Query from "../sql/Query.js"
 import { stageReference } from "../sql/stage.js"
@@ -59,45 +63,128 @@ const stageSql = (stage: string) =>
     onRight: (ref) => Effect.succeed(normalizeStage(ref))
   })
 
-/** A PUT's fingerprint, and the source to send live (a streamed one, now in memory). */
+/** SHA-256 of a byte stream, read once, front to back, without keeping it. */
+const digestStream = <E>(stream: Stream.Stream<Uint8Array, E>): Effect.Effect<string, E> =>
+  Stream.runFold(stream, createHash("sha256"), (hash, chunk) => hash.update(chunk)).pipe(
+    Effect.map((hash) => hash.digest("hex"))
+  )
+
+const putRequest = (
+  defaults: RecordedContext,
+  ref: string,
+  files: Request["files"],
+  options: PutOptions
+): Request =>
+  withContext(defaults, {
+    operation: "put",
+    stage: ref,
+    files,
+    options: defined({
+      autoCompress: options.autoCompress ?? true,
+      overwrite: options.overwrite ?? false,
+      sourceCompression: (options.sourceCompression ?? "auto_detect").toLowerCase(),
+      onError: options.onError ?? "fail"
+    })
+  })
+
+const isStreamSource = <E>(source: PutSource<E>): source is StreamSource<E> =>
+  typeof source === "object" && !Array.isArray(source)
+
+const sourcePaths = <E>(source: string | ReadonlyArray<string> | PutSource<E>): ReadonlyArray<string> =>
+  typeof source === "string" ? [source] : (source as ReadonlyArray<string>)
+
+/** A PUT's fingerprint, its sources read once to digest them (replay: nothing is sent). */
 export const put = <E = never>(
   fs: FileSystem.FileSystem,
   defaults: RecordedContext,
   source: PutSource<E>,
   stage: string,
   options: PutOptions = {}
-): Effect.Effect<{ readonly request: Request; readonly source: PutSource<never> }, SnowflakeError | E> =>
+): Effect.Effect<Request, SnowflakeError | E> =>
   Effect.gen(function* () {
     const ref = yield* stageSql(stage)
-    const request = (files: Request["files"]): Request =>
-      withContext(defaults, {
-        operation: "put",
-        stage: ref,
-        files,
-        options: defined({
-          autoCompress: options.autoCompress ?? true,
-          overwrite: options.overwrite ?? false,
-          sourceCompression: (options.sourceCompression ?? "auto_detect").toLowerCase(),
-          onError: options.onError ?? "fail"
-        })
+    if (isStreamSource(source))
+      return putRequest(
+        defaults,
+        ref,
+        [{ name: source.name, sha256: yield* digestStream(source.stream) }],
+        options
+      )
+    const files = (yield* Effect.forEach(sourcePaths(source), (path) => expandPath(fs, path))).flat()
+    const digests = yield* Effect.forEach(files, (file) =>
+      Effect.map(digestStream(localFile(fs, file).open), (sha256) => ({
+        name: nodePath.basename(file),
+        sha256
+      }))
+    )
+    return putRequest(defaults, ref, digests, options)
+  })
+
+/**
+ * A PUT's fingerprint, and the source to send live (recording). Regular files are digested in a
+ * read of their own and sent from where they are. What can be read only once — a stream, a named
+ * pipe — is copied while it is digested to a file of the same name in a temporary directory (gone
+ * with the scope) and sent from there: never held in memory, never read twice. A stream is sent
+ * again as a stream, so its compression is still told by its name; a named pipe becomes a regular
+ * file, whose compression is told by its first bytes — the same unless its name and its content
+ * disagree.
+ */
+export const putToSend = <E = never>(
+  fs: FileSystem.FileSystem,
+  defaults: RecordedContext,
+  source: PutSource<E>,
+  stage: string,
+  options: PutOptions = {}
+): Effect.Effect<
+  { readonly request: Request; readonly source: PutSource<StageUploadError> },
+  SnowflakeError | E,
+  Scope.Scope
+> =>
+  Effect.gen(function* () {
+    const ref = yield* stageSql(stage)
+    const spoolError = (cause: unknown) =>
+      new StageUploadError({ message: "Could not spool the PUT source to record it", cause })
+    const tempDir = yield* Effect.cached(
+      fs.makeTempDirectoryScoped({ prefix: "sf-record-put-" }).pipe(Effect.mapError(spoolError))
+    )
+    /** Copies `stream` to `<tempDir>/<index>/<name>`, digesting it on the way. */
+    const spool = <E2>(index: number, name: string, stream: Stream.Stream<Uint8Array, E2>) =>
+      Effect.gen(function* () {
+        const dir = nodePath.join(yield* tempDir, String(index))
+        yield* fs.makeDirectory(dir).pipe(Effect.mapError(spoolError))
+        const path = nodePath.join(dir, name)
+        const hash = createHash("sha256")
+        yield* stream.pipe(
+          Stream.tap((chunk) => Effect.sync(() => hash.update(chunk))),
+          Stream.run(fs.sink(path).pipe(Sink.mapError(spoolError)))
+        )
+        return { path, sha256: hash.digest("hex") }
       })
-    if (typeof source === "object" && !Array.isArray(source)) {
-      const streamed = source as { readonly stream: Stream.Stream<Uint8Array, E>; readonly name: string }
-      const chunks = Chunk.toReadonlyArray(yield* Stream.runCollect(streamed.stream))
+    if (isStreamSource(source)) {
+      const spooled = yield* spool(0, source.name, source.stream)
       return {
-        request: request([{ name: streamed.name, sha256: sha256(chunks) }]),
-        source: { name: streamed.name, stream: Stream.fromIterable(chunks) }
+        request: putRequest(defaults, ref, [{ name: source.name, sha256: spooled.sha256 }], options),
+        source: { name: source.name, stream: localFile(fs, spooled.path).open }
       }
     }
-    const paths = typeof source === "string" ? [source] : (source as ReadonlyArray<string>)
-    const files = yield* Effect.forEach(paths, (path) => expandPath(fs, path))
-    const digests = yield* Effect.forEach(files.flat(), (file) =>
-      fs.readFile(file).pipe(
-        Effect.map((bytes) => ({ name: nodePath.basename(file), sha256: sha256([bytes]) })),
-        Effect.mapError((cause) => new StageUploadError({ message: `Could not read ${file}`, cause }))
+    const files = (yield* Effect.forEach(sourcePaths(source), (path) => expandPath(fs, path))).flat()
+    const sent = yield* Effect.forEach(files, (file, index) =>
+      Effect.flatMap(isRegularFile(fs, file), (regular) =>
+        regular
+          ? Effect.map(digestStream(localFile(fs, file).open), (sha256) => ({ path: file, sha256 }))
+          : spool(index, nodePath.basename(file), localFile(fs, file).open)
       )
     )
-    return { request: request(digests), source: paths }
+    return {
+      request: putRequest(
+        defaults,
+        ref,
+        sent.map((f) => ({ name: nodePath.basename(f.path), sha256: f.sha256 })),
+        options
+      ),
+      // The files the paths named, by name; a glob is expanded once, here, as the live PUT would.
+      source: sent.map((f) => f.path)
+    }
   })
 
 export const get = (

@@ -58,18 +58,20 @@ export const make = (
 
   const recordedStages: StageManagerService = {
     put: (source, stage, options) =>
-      Effect.flatMap(Fp.put(fs, defaults, source, stage, options), ({ request, source: sent }) => {
-        // Error messages and ERROR rows may name the source directories: those never go in.
-        const paths =
-          typeof sent === "string" ? [sent] : Array.isArray(sent) ? (sent as ReadonlyArray<string>) : []
-        const scrubPaths = Codec.localPathScrubber(paths.map((p) => nodePath.dirname(nodePath.resolve(p))))
-        return tape.recorded(
-          request,
-          stages.put(sent, stage, options),
-          succeed((rows) => ({ uploads: rows.map((row) => Codec.toRecordedUpload(row, scrubPaths)) })),
-          scrubPaths
-        )
-      }),
+      Effect.scoped(
+        Effect.flatMap(Fp.putToSend(fs, defaults, source, stage, options), ({ request, source: sent }) => {
+          // Error messages and ERROR rows may name the source directories: those never go in.
+          const paths =
+            typeof sent === "string" ? [sent] : Array.isArray(sent) ? (sent as ReadonlyArray<string>) : []
+          const scrubPaths = Codec.localPathScrubber(paths.map((p) => nodePath.dirname(nodePath.resolve(p))))
+          return tape.recorded(
+            request,
+            stages.put(sent, stage, options),
+            succeed((rows) => ({ uploads: rows.map((row) => Codec.toRecordedUpload(row, scrubPaths)) })),
+            scrubPaths
+          )
+        })
+      ),
     get: (stagePath: string, localDir: string, options?: GetOptions) =>
       Effect.flatMap(Fp.get(defaults, stagePath, options), (request) => {
         const dir = nodePath.resolve(localDir)

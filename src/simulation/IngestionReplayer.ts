@@ -64,7 +64,7 @@ export const make = (
 
   const stages: StageManagerService = {
     put: (put, stage, options) =>
-      Effect.flatMap(Fingerprints.put(fs, defaults, put, stage, options), ({ request }) =>
+      Effect.flatMap(Fingerprints.put(fs, defaults, put, stage, options), (request) =>
         answer(request, "PUT result", (r) => r.uploads?.map(Codec.fromRecordedUpload))
       ).pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } })),
     get: (stagePath, localDir, options) =>

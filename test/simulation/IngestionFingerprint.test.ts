@@ -33,28 +33,31 @@ describe("ingestion fingerprints", () => {
         const fileSystem = yield* FileSystem.FileSystem
         const fromGlob = yield* Fp.put(fileSystem, {}, path.join(dir, "*.csv"), "@landing/Day1")
         assert.deepStrictEqual(
-          fromGlob.request.files?.map((f) => f.name),
+          fromGlob.files?.map((f) => f.name),
           ["a.csv", "b.csv"]
         )
-        assert.notInclude(JSON.stringify(fromGlob.request), dir)
-        assert.strictEqual(fromGlob.request.stage, "@LANDING/Day1")
-        const fromStream = yield* Fp.put(
-          fileSystem,
-          {},
-          { name: "a.csv", stream: Stream.make("1,", "x\n").pipe(Stream.encodeText) },
-          "@LANDING/Day1"
-        )
-        assert.deepStrictEqual(fromStream.request, {
-          ...fromGlob.request,
-          files: [fromGlob.request.files![0]!]
-        })
-        // The stream was read to digest it; what is sent live is the same bytes again.
-        const sent = fromStream.source as { readonly stream: Stream.Stream<Uint8Array> }
+        assert.notInclude(JSON.stringify(fromGlob), dir)
+        assert.strictEqual(fromGlob.stage, "@LANDING/Day1")
+        const stream = () => ({ name: "a.csv", stream: Stream.make("1,", "x\n").pipe(Stream.encodeText) })
+        const fromStream = yield* Fp.put(fileSystem, {}, stream(), "@LANDING/Day1")
+        assert.deepStrictEqual(fromStream, { ...fromGlob, files: [fromGlob.files![0]!] })
+        // Recording: the same fingerprints, and what is sent live is the same bytes again.
+        const toSend = yield* Fp.putToSend(fileSystem, {}, stream(), "@LANDING/Day1")
+        assert.deepStrictEqual(toSend.request, fromStream)
+        const sent = toSend.source as {
+          readonly name: string
+          readonly stream: Stream.Stream<Uint8Array, unknown>
+        }
+        assert.strictEqual(sent.name, "a.csv")
         const text = yield* Stream.runCollect(sent.stream.pipe(Stream.decodeText()))
         assert.strictEqual([...text].join(""), "1,x\n")
+        const globToSend = yield* Fp.putToSend(fileSystem, {}, path.join(dir, "*.csv"), "@landing/Day1")
+        assert.deepStrictEqual(globToSend.request, fromGlob)
+        // regular files are sent from where they are, the glob expanded as the live PUT would
+        assert.deepStrictEqual(globToSend.source, [path.join(dir, "a.csv"), path.join(dir, "b.csv")])
         fs.writeFileSync(path.join(dir, "a.csv"), "1,z\n")
         const changed = yield* Fp.put(fileSystem, {}, path.join(dir, "a.csv"), "@landing/Day1")
-        assert.notStrictEqual(changed.request.files![0]!.sha256, fromGlob.request.files![0]!.sha256)
+        assert.notStrictEqual(changed.files![0]!.sha256, fromGlob.files![0]!.sha256)
         const bad = yield* Effect.flip(Fp.put(fileSystem, {}, path.join(dir, "a.csv"), "@x; drop table t"))
         assert.strictEqual(bad._tag, "FileFormatError")
       }).pipe(Effect.provide(NodeFileSystem.layer))

@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process"
+import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -200,6 +202,46 @@ describe("simulation: stages and ingestion recorded against the emulator, replay
         assert.include(errors.unknown.message, "list of @ELSEWHERE is not in")
         // Local validation fails as it would live, before the cassette is consulted.
         assert.strictEqual(errors.notAFile._tag, "StageUploadError")
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "recording a PUT of a named pipe reads it once: the stage gets every byte, and a file with the same content replays it",
+    () =>
+      Effect.gen(function* () {
+        const cassette = yield* tempCassette
+        const source = yield* scratch("sf-sim-fifo-")
+        const downloads = yield* scratch("sf-sim-get-")
+        const fifo = path.join(source, "piped.csv")
+        execFileSync("mkfifo", [fifo])
+        const bytes = randomBytes(3 * 1024 * 1024 + 7)
+        // the writer blocks until the recording opens the pipe for reading
+        const writer = fs.promises.writeFile(fifo, bytes)
+        const { outcome } = yield* recordAgainstEmulator(
+          cassette,
+          Effect.gen(function* () {
+            const stages = yield* Snowflake.Stages
+            const put = yield* stages.put(fifo, "@~/fifo", { autoCompress: false })
+            const got = yield* stages.get("@~/fifo", downloads)
+            return { put, got }
+          }),
+          "gcs"
+        )
+        yield* Effect.promise(() => writer)
+        assert.deepStrictEqual(
+          outcome.put.map((r) => [r.source, r.status, r.sourceSize]),
+          [["piped.csv", "UPLOADED", bytes.length]]
+        )
+        assert.isTrue(fs.readFileSync(path.join(downloads, "piped.csv")).equals(bytes))
+        // The fingerprint is the content's: the same bytes from a regular file replay the PUT.
+        fs.rmSync(fifo)
+        fs.writeFileSync(fifo, bytes)
+        const replayed = yield* replay(
+          cassette,
+          Effect.flatMap(Snowflake.Stages, (stages) => stages.put(fifo, "@~/fifo", { autoCompress: false }))
+        )
+        assert.deepStrictEqual(replayed, outcome.put)
       }),
     60_000
   )
