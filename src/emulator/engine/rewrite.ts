@@ -368,6 +368,20 @@ export const afterTranspile = (sql: string, facts: SessionFacts): string => {
       if (close > 0) i = close
     } else if (
       t.kind === "word" &&
+      (upper === "TIME" || upper === "BLOB") &&
+      // CAST(x AS TIME(3)): after AS a name followed by "(" can only be a type
+      (isTypePosition(prev, rest[0]) || (prev?.kind === "word" && prev.text.toUpperCase() === "AS")) &&
+      rest[0]?.text === "(" &&
+      /^\d+$/.test(rest[1]?.text ?? "") &&
+      rest[2]?.text === ")"
+    ) {
+      // TIME(3), BINARY(16) (BLOB(16) by now): DuckDB's TIME and BLOB take no size
+      out.push(t.text)
+      i = tokens.indexOf(rest[2] as Token)
+      prev = rest[2]
+      continue
+    } else if (
+      t.kind === "word" &&
       upper === "ARRAY" &&
       isTypePosition(prev, rest[0]) &&
       rest[0]?.text !== "[" &&

@@ -80,6 +80,25 @@ describe("engine: cell encodings (PROTOCOL.md §5.5)", () => {
     })
   )
 
+  it.scoped("sized TIME and BINARY columns and casts are accepted (DuckDB's types take no size)", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      yield* s.execute("create database d")
+      yield* s.execute("create table sized (t TIME(3), b BINARY(16), v VARBINARY(8), n TIME(9))")
+      yield* s.execute("insert into sized select '01:02:03'::time(3), to_binary('CAFE', 'HEX'), null, '23:59:59'::TIME ( 9 )")
+      const described = (yield* s.execute("describe table sized")).rows.map((r) => [r[0], r[1]])
+      assert.deepStrictEqual(described, [
+        ["T", "TIME(9)"],
+        ["B", "BINARY(8388608)"],
+        ["V", "BINARY(8388608)"],
+        ["N", "TIME(9)"]
+      ])
+      assert.deepStrictEqual((yield* s.execute("select * from sized")).rows, [
+        ["3723.000000000", "CAFE", null, "86399.000000000"]
+      ])
+    })
+  )
+
   it.scoped("variant, array and object as JSON text; separators inside text survive", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
