@@ -1,14 +1,19 @@
 /**
- * JSON for VARIANT / OBJECT / ARRAY cells, without losing big integers.
+ * JSON for VARIANT / OBJECT / ARRAY cells, without losing numbers.
  *
  * `parseLosslessJson` returns what `JSON.parse` would, except that integer literals outside the
- * safe range (|n| > 2^53 − 1) become `bigint`, and the non-strict tokens the server emits unless
- * STRICT_JSON_OUTPUT=true are accepted: `NaN`, `Infinity`, `-Infinity` and `undefined`
+ * safe range (|n| > 2^53 − 1) become `bigint`, decimals a double cannot hold exactly (more than 15
+ * significant digits that do not survive the round trip, e.g. `1234567890.123456789`) become
+ * `BigDecimal` with the scale they were written with, and the non-strict tokens the server emits
+ * unless STRICT_JSON_OUTPUT=true are accepted: `NaN`, `Infinity`, `-Infinity` and `undefined`
  * (PROTOCOL.md §5.5). Ordinary cells take `JSON.parse`'s native path; only cells with a run of 16+
- * digits or non-strict tokens go through the small parser below.
+ * digits (a decimal point may sit among them) or non-strict tokens go through the small parser below.
  */
+import * as BigDecimal from "effect/BigDecimal"
+import * as Option from "effect/Option"
 
-const sixteenDigits = /\d{16}/
+/** 16 digits, or 16 digits and points: every number a double might not hold has such a run. */
+const sixteenDigits = /\d[\d.]{15}/
 
 export const parseLosslessJson = (text: string): unknown => {
   if (!sixteenDigits.test(text)) {
@@ -19,6 +24,24 @@ export const parseLosslessJson = (text: string): unknown => {
     }
   }
   return new Parser(text).parseDocument()
+}
+
+/** Significant digits of a decimal literal's mantissa (leading zeros are not). */
+const significantDigits = (literal: string): number => {
+  const mantissa = literal.split(/[eE]/)[0] ?? ""
+  return mantissa.replace(/[-.]/g, "").replace(/^0+/, "").length
+}
+
+/**
+ * A non-integer literal as the double `n`, unless the double is not exactly its value: any decimal
+ * of up to 15 significant digits survives the trip through a double, longer ones are compared
+ * (and one beyond the double's range, which would be Infinity, is a BigDecimal).
+ */
+const exactDecimal = (literal: string, n: number): number | BigDecimal.BigDecimal => {
+  if (Number.isFinite(n) && significantDigits(literal) <= 15) return n
+  const written = BigDecimal.unsafeFromString(literal)
+  const held = Number.isFinite(n) ? BigDecimal.fromString(String(n)) : Option.none()
+  return Option.isSome(held) && BigDecimal.equals(written, held.value) ? n : written
 }
 
 class Parser {
@@ -85,7 +108,7 @@ class Parser {
     return value
   }
 
-  private number(): number | bigint {
+  private number(): number | bigint | BigDecimal.BigDecimal {
     const text = this.text
     const start = this.i
     let i = start
@@ -108,7 +131,8 @@ class Parser {
     const n = Number(literal)
     if (Number.isNaN(n) || !/^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/.test(literal))
       this.fail(`bad number ${literal}`)
-    return integer && !Number.isSafeInteger(n) ? BigInt(literal) : n
+    if (integer) return Number.isSafeInteger(n) ? n : BigInt(literal)
+    return exactDecimal(literal, n)
   }
 
   private string(): string {

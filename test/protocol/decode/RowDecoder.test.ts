@@ -211,6 +211,30 @@ describe("compileRowDecoder", () => {
       })
     })
 
+    it("decimals a double cannot hold become BigDecimal as written; those it holds stay numbers", () => {
+      const value = one(
+        col("variant"),
+        '{"a": 1234567890.123456789, "b": [0.1, 2.5e-7, 1.5e300, 0.30000000000000004, 123456789012345.6],' +
+          ' "c": -12345678901234567890123456780.0123456789, "d": 1e400, "e": 9007199254740993.5}'
+      ) as Record<string, unknown>
+      const decimal = (text: string) => BigDecimal.unsafeFromString(text)
+      // 0.30000000000000004 is exactly what the double prints: kept as a number
+      assert.deepStrictEqual(value.b, [0.1, 2.5e-7, 1.5e300, 0.30000000000000004, 123456789012345.6])
+      for (const [key, text] of [
+        ["a", "1234567890.123456789"],
+        ["c", "-12345678901234567890123456780.0123456789"],
+        ["d", "1e400"],
+        ["e", "9007199254740993.5"]
+      ] as const) {
+        const got = value[key]
+        assert.isTrue(BigDecimal.isBigDecimal(got), key)
+        assert.isTrue(BigDecimal.equals(got as BigDecimal.BigDecimal, decimal(text)), key)
+      }
+      assert.strictEqual(toPlainString(value.a as BigDecimal.BigDecimal), "1234567890.123456789")
+      // the same cell without a 16-digit run takes JSON.parse's path and agrees
+      assert.deepStrictEqual(parseLosslessJson("[0.1, 2.5]"), [0.1, 2.5])
+    })
+
     it("non-strict tokens", () => {
       assert.deepStrictEqual(one(col("object"), '{"a": undefined, "b": NaN, "c": -Infinity}'), {
         a: undefined,
