@@ -183,11 +183,20 @@ export const stageParquet = (
         )
         const names = described.map((r) => String(r[0]))
         const lower = new Map(names.map((n) => [n.toLowerCase(), n]))
+        const types = new Map(
+          (yield* queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)).map(
+            (r) => [String(r[0]), String(r[1])]
+          )
+        )
         const single = target.columns.length === 1 && target.columns[0]?.type === "JSON" && !byName
         const exprs = target.columns.map((column, i) => {
           if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
           const source = byName ? lower.get(column.name.toLowerCase()) : names[i]
-          return `${source === undefined ? "CAST(NULL AS VARCHAR)" : `CAST(p.${quoteIdent(source)} AS VARCHAR)`} AS ${cell(i)}`
+          if (source === undefined) return `CAST(NULL AS VARCHAR) AS ${cell(i)}`
+          // bytes into BINARY: staged as hex, as the text path stages them (CAST would escape them)
+          if (column.type === "BLOB" && types.get(source) === "BLOB")
+            return `hex(p.${quoteIdent(source)}) AS ${cell(i)}`
+          return `CAST(p.${quoteIdent(source)} AS VARCHAR) AS ${cell(i)}`
         })
         return yield* stageFrom(
           connection,
