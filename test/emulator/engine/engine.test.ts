@@ -85,7 +85,9 @@ describe("engine: cell encodings (PROTOCOL.md §5.5)", () => {
       const s = yield* session
       yield* s.execute("create database d")
       yield* s.execute("create table sized (t TIME(3), b BINARY(16), v VARBINARY(8), n TIME(9))")
-      yield* s.execute("insert into sized select '01:02:03'::time(3), to_binary('CAFE', 'HEX'), null, '23:59:59'::TIME ( 9 )")
+      yield* s.execute(
+        "insert into sized select '01:02:03'::time(3), to_binary('CAFE', 'HEX'), null, '23:59:59'::TIME ( 9 )"
+      )
       const described = (yield* s.execute("describe table sized")).rows.map((r) => [r[0], r[1]])
       assert.deepStrictEqual(described, [
         ["T", "TIME(9)"],
