@@ -3,7 +3,8 @@
  *
  * - `copyInto(builder)` validates and runs a `CopyInto` statement and reads its per-file result
  *   rows (PROTOCOL.md §10) into a `CopyResult`.
- * - `bulkInsert(table, records, { format })` serializes records as a stream (CSV, NDJSON or
+ * - `bulkInsert(table, records, { format })` matches the record keys to the table's columns
+ *   (bulkColumns.ts; `table` as SQL writes it, `db.schema."My Table"`), serializes records as a stream (CSV, NDJSON or
  *   Parquet typed by the target table's columns, see bulkParquet.ts), PUTs
  *   them to a directory of the table's stage `@%table` (in files of `fileSize`, bulkFiles.ts),
  *   runs one COPY INTO over that directory with PURGE, and reports. Records that do
@@ -24,8 +25,9 @@ import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
 import { stringifyLossless } from "../streams/export/values.js"
+import { targetColumns } from "./bulkColumns.js"
 import { putInFiles } from "./bulkFiles.js"
-import { parquetBody, targetColumns } from "./bulkParquet.js"
+import { parquetBody } from "./bulkParquet.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { StageManager, type StageManagerService } from "./StageManager.js"
 
@@ -52,10 +54,14 @@ export interface CopyResult {
 export interface BulkInsertOptions {
   /**
    * Serialization of the records (default `csv`). `parquet` needs the optional package
-   * `hyparquet-writer`; its column types come from the target table (one `LIMIT 0` query).
+   * `hyparquet-writer`; its column types come from the target table (the `LIMIT 0` query that
+   * matches the record keys to columns, bulkColumns.ts).
    */
   readonly format?: "csv" | "json" | "parquet" | undefined
-  /** Target columns (default: the keys of the first record). */
+  /**
+   * The record keys to load (default: the keys of the first record), each into the table's column
+   * of that name, or else the one whose name differs only in case (bulkColumns.ts).
+   */
   readonly columns?: ReadonlyArray<string> | undefined
   /** Default ABORT_STATEMENT: one bad record fails the load. `CONTINUE` loads the rest and reports. */
   readonly onError?: CopyOptions.OnError | undefined
@@ -158,7 +164,10 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         if (Option.isNone(first)) {
           return { filesProcessed: 0, rowsLoaded: 0, results: [], recordsSent: 0, rejected: 0 }
         }
-        const columns = options.columns ?? Object.keys(first.value)
+        // record keys, and the table's columns they go to (exact names, one query)
+        const keys = options.columns ?? Object.keys(first.value)
+        const columns = yield* targetColumns(engine, table, keys)
+        const names = columns.map((c) => c.name)
         let sent = 0
         const all = Stream.concat(Stream.fromChunk(firstChunk), Stream.repeatEffectChunkOption(pull)).pipe(
           Stream.map((record) => {
@@ -168,12 +177,12 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         )
         const bytes =
           format === "csv"
-            ? csv(all, columns, { header: false, lineEnd: "\n" })
+            ? csv(all, keys, { header: false, lineEnd: "\n" })
             : format === "parquet"
-              ? parquetBody(all, first.value, columns, yield* targetColumns(engine, table, columns))
+              ? parquetBody(all, first.value, keys, columns)
               : all.pipe(
                   Stream.map((record) =>
-                    stringifyLossless(Object.fromEntries(columns.map((c) => [c, record[c] ?? null])))
+                    stringifyLossless(Object.fromEntries(keys.map((k, i) => [names[i], record[k] ?? null])))
                   ),
                   Stream.map((line) => `${line}\n`),
                   Stream.encodeText
@@ -197,7 +206,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
                 : FileFormat.json({})
           const copy = CopyInto.table(table).pipe(
             CopyInto.from(`${directory}/`),
-            format === "csv" ? CopyInto.columns(columns) : CopyInto.matchByColumnName("CASE_INSENSITIVE"),
+            format === "csv" ? CopyInto.columnsExact(names) : CopyInto.matchByColumnName("CASE_SENSITIVE"),
             CopyInto.fileFormat(fileFormat),
             CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
             CopyInto.purge(true)

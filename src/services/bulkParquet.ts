@@ -2,37 +2,22 @@
  * The Parquet body of `bulkInsert(…, { format: "parquet" })`.
  *
  * Parquet is typed, so the writer needs a type per column before the first row group. They come
- * from the **target table**, not from the records: `SELECT <columns> FROM <table> LIMIT 0` is
+ * from the **target table**, not from the records: `SELECT * FROM <table> LIMIT 0` is
  * answered with the table's rowtype (type, precision, scale), which is exactly what
  * `Export.parquet` plans its columns from. Guessing from records would break on a first value of
  * `null`, on integers bound for NUMBER(38,2), or on numbers that should be text. The one
  * concession to the records: a DATE/TIME/TIMESTAMP column whose first value is a string is
  * written as text, for COPY INTO to cast (the writer otherwise wants Date / DateTime values).
  *
- * The Parquet column names are the table's (upper-case for unquoted names); COPY matches them
- * with MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE.
+ * The Parquet column names are the table's (upper-case for unquoted names, bulkColumns.ts); COPY
+ * matches them with MATCH_BY_COLUMN_NAME = CASE_SENSITIVE.
  */
-import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import type { SnowflakeError } from "../errors/index.js"
 import type { Column } from "../protocol/decode/index.js"
-import { qualifiedName, quoteIdentifier } from "../sql/identifier.js"
 import { parquet } from "../streams/export/parquet.js"
-import type { QueryEngineService } from "./QueryEngine.js"
 
 const TEMPORAL = new Set(["date", "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz"])
-
-/** The rowtype of `columns` of `table`, in that order. */
-export const targetColumns = (
-  engine: QueryEngineService,
-  table: string,
-  columns: ReadonlyArray<string>
-): Effect.Effect<ReadonlyArray<Column>, SnowflakeError> =>
-  engine
-    .execute(
-      `SELECT ${columns.map(quoteIdentifier).join(", ")} FROM ${qualifiedName(...table.split("."))} LIMIT 0`
-    )
-    .pipe(Effect.map((result) => result.columns))
 
 const lookup = (record: Readonly<Record<string, unknown>>, name: string): unknown => {
   if (name in record) return record[name]

@@ -21,12 +21,13 @@ import { type Pipeable, pipeArguments } from "effect/Pipeable"
 import { FileFormatError } from "../errors/index.js"
 import * as CopyOptions from "./CopyOptions.js"
 import * as FileFormat from "./FileFormat.js"
-import { quoteIdentifier } from "./identifier.js"
+import { nameParts, quoteIdentifier, quoteIdentifierExact } from "./identifier.js"
 import { stageReference } from "./stage.js"
 
 export interface CopyInto extends Pipeable {
-  /** Table name parts (`["db", "schema", "table"]` or `["table"]`). */
+  /** Table name parts as SQL, quoted where needed (`["db", "schema", "\"My Table\""]` or `["ORDERS"]`). */
   readonly table: ReadonlyArray<string>
+  /** Target columns as SQL, quoted where needed. */
   readonly columns: ReadonlyArray<string> | undefined
   readonly source: string | undefined
   readonly transform: ReadonlyArray<string> | undefined
@@ -45,10 +46,13 @@ const make = (fields: Omit<CopyInto, "pipe">): CopyInto => Object.assign(Object.
 const update = (self: CopyInto, patch: Partial<Omit<CopyInto, "pipe">>): CopyInto =>
   make({ ...self, ...patch })
 
-/** Starts a COPY INTO for a table: `"orders"`, `"db.schema.orders"` or the parts as an array. */
+/**
+ * Starts a COPY INTO for a table: `"orders"`, `"db.schema.orders"`, `'other."My Table"'` (a
+ * dotted name as SQL writes it, see `nameParts`) or the name's parts as an array.
+ */
 export const table = (name: string | ReadonlyArray<string>): CopyInto =>
   make({
-    table: typeof name === "string" ? name.split(".") : name,
+    table: nameParts(name),
     columns: undefined,
     source: undefined,
     transform: undefined,
@@ -62,11 +66,24 @@ export const from: {
   (self: CopyInto, stage: string): CopyInto
 } = dual(2, (self: CopyInto, stage: string) => update(self, { source: stage }))
 
-/** The target columns, in the order of the file's fields (or of the transform's expressions). */
+/**
+ * The target columns, in the order of the file's fields (or of the transform's expressions),
+ * quoted where needed: `id` is the column ID, as in SQL.
+ */
 export const columns: {
   (columns: ReadonlyArray<string>): (self: CopyInto) => CopyInto
   (self: CopyInto, columns: ReadonlyArray<string>): CopyInto
-} = dual(2, (self: CopyInto, columns: ReadonlyArray<string>) => update(self, { columns }))
+} = dual(2, (self: CopyInto, columns: ReadonlyArray<string>) =>
+  update(self, { columns: columns.map(quoteIdentifier) })
+)
+
+/** The target columns by their exact names, case included (as the table reports them). */
+export const columnsExact: {
+  (columns: ReadonlyArray<string>): (self: CopyInto) => CopyInto
+  (self: CopyInto, columns: ReadonlyArray<string>): CopyInto
+} = dual(2, (self: CopyInto, columns: ReadonlyArray<string>) =>
+  update(self, { columns: columns.map(quoteIdentifierExact) })
+)
 
 /** Loads `SELECT <expressions> FROM <stage>` instead of the file's fields as they are. */
 export const select: {
@@ -129,7 +146,7 @@ const formatsForMatchByName = new Set(["JSON", "PARQUET", "AVRO", "ORC", "CSV", 
 /** Checks the whole statement; the value itself when it can be rendered. */
 export const validate = (self: CopyInto): Either.Either<CopyInto, FileFormatError> =>
   Either.gen(function* () {
-    if (self.table.length === 0 || self.table.length > 3 || self.table.some((p) => p.trim() === "")) {
+    if (self.table.length === 0 || self.table.length > 3 || self.table.some((p) => p === "" || p === '""')) {
       return yield* fail(`Not a table name: ${self.table.join(".")}`)
     }
     if (self.source === undefined) return yield* fail("COPY INTO needs a source stage (CopyInto.from)")
@@ -167,8 +184,8 @@ export const validate = (self: CopyInto): Either.Either<CopyInto, FileFormatErro
 export const render = (self: CopyInto): Either.Either<string, FileFormatError> =>
   Either.map(validate(self), (copy) => {
     const stage = Either.getOrThrow(stageReference(copy.source!))
-    const target = copy.table.map(quoteIdentifier).join(".")
-    const columnList = copy.columns === undefined ? "" : ` (${copy.columns.map(quoteIdentifier).join(", ")})`
+    const target = copy.table.join(".")
+    const columnList = copy.columns === undefined ? "" : ` (${copy.columns.join(", ")})`
     const source =
       copy.transform === undefined ? stage : `(SELECT ${copy.transform.join(", ")} FROM ${stage})`
     return [

@@ -127,6 +127,37 @@ export const quoteIdentifierExact = (name: string): string => `"${name.replaceAl
  */
 export const qualifiedName = (...parts: ReadonlyArray<string>): string => parts.map(quoteIdentifier).join(".")
 
+const quotedPart = /^"(?:[^"]|"")+"$/
+
+/**
+ * The parts of an object name as SQL. An array holds the names themselves (each quoted where
+ * needed, `quoteIdentifier`). A string is a dotted name as SQL writes it: `db.schema.table`,
+ * any part double-quoted to keep its case or its spaces and dots (`other."My Table"`), kept as
+ * written; a bare part is quoted where needed (`other.My Table` still names "My Table"). Dots
+ * inside quotes do not split.
+ */
+export const nameParts = (name: string | ReadonlyArray<string>): ReadonlyArray<string> => {
+  if (typeof name !== "string") return name.map(quoteIdentifier)
+  const parts: Array<string> = []
+  let current = ""
+  let quoted = false
+  for (const c of name) {
+    if (c === '"') quoted = !quoted
+    if (c === "." && !quoted) {
+      parts.push(current)
+      current = ""
+    } else current += c
+  }
+  parts.push(current)
+  return parts.map((part) => {
+    const trimmed = part.trim()
+    return quotedPart.test(trimmed) ? trimmed : quoteIdentifier(trimmed)
+  })
+}
+
+/** An object name as SQL (`nameParts` joined with `.`). */
+export const sqlName = (name: string | ReadonlyArray<string>): string => nameParts(name).join(".")
+
 /**
  * A single-quoted string literal. Snowflake treats backslash as an escape character inside
  * single-quoted strings, so backslashes are doubled as well as quotes.

@@ -5,10 +5,12 @@
  */
 import * as Either from "effect/Either"
 import { FileFormatError } from "../errors/index.js"
-import { quoteIdentifier } from "./identifier.js"
+import { nameParts, quoteIdentifier } from "./identifier.js"
 
-const safeStage =
-  /^@(~|%?(?:[A-Za-z_][A-Za-z0-9_$]*|"[^"';]+")(?:\.(?:[A-Za-z_][A-Za-z0-9_$]*|"[^"';]+")){0,2})(\/[A-Za-z0-9_$.=\-/%+@]*)?$/
+/** One name part, bare or quoted. */
+const part = `(?:[A-Za-z_][A-Za-z0-9_$]*|"[^"';]+")`
+/** `@~`, `@[db.][schema.]name` or a table stage `@[db.][schema.]%table`, then an optional path. */
+const safeStage = new RegExp(String.raw`^@(~|(?:${part}\.){0,2}%?${part})(\/[A-Za-z0-9_$.=\-/%+@]*)?$`)
 
 /**
  * A stage reference as SQL. `@…` is checked as it is; a bare name is quoted where needed and
@@ -21,9 +23,9 @@ export const stageReference = (stage: string): Either.Either<string, FileFormatE
     : Either.left(new FileFormatError({ message: `Not a valid stage reference: ${JSON.stringify(stage)}` }))
 }
 
-/** The table stage of a table: `@%name` (or `@db.schema.%name`). */
+/** The table stage of a table (a name as `nameParts` reads it): `@%name` (or `@db.schema.%name`). */
 export const tableStage = (table: string | ReadonlyArray<string>): string => {
-  const parts = (typeof table === "string" ? table.split(".") : [...table]).map(quoteIdentifier)
+  const parts = [...nameParts(table)]
   const last = parts.pop() ?? ""
   return `@${parts.map((p) => `${p}.`).join("")}%${last}`
 }

@@ -5,6 +5,51 @@ import { withStages } from "./support.js"
 
 describe("Ingestion.bulkInsert against the emulator (GCS stage, encrypted)", () => {
   it.scopedLive(
+    "tables named as SQL writes them (qualified, quoted); record keys find their columns whatever the case",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE SCHEMA other")
+        // "lower" is how pandas and dbt create columns: quoted, lower-case
+        yield* sf.execute(
+          `CREATE TABLE other."My Table" ("Mixed Case" NUMBER, plain VARCHAR, "lower" VARCHAR)`
+        )
+        for (const format of ["csv", "json", "parquet"] as const) {
+          const loaded = yield* ingestion.bulkInsert(
+            'other."My Table"',
+            [{ "Mixed Case": 1, Plain: format, lower: "y" }],
+            { format }
+          )
+          assert.strictEqual(loaded.rowsLoaded, 1, format)
+        }
+        const rows = (yield* sf.execute(`SELECT * FROM other."My Table" ORDER BY plain`)).rows
+        assert.deepStrictEqual(
+          rows.map((r) => [r["Mixed Case"], r.PLAIN, r.lower]),
+          [
+            [1n, "csv", "y"],
+            [1n, "json", "y"],
+            [1n, "parquet", "y"]
+          ]
+        )
+        // a key that names no column fails before anything is uploaded, naming it and the columns
+        for (const format of ["csv", "json", "parquet"] as const) {
+          const error = yield* Effect.flip(
+            ingestion.bulkInsert('other."My Table"', [{ "Mixed Case": 2, plian: "typo" }], { format })
+          )
+          assert.strictEqual(error._tag, "DataError")
+          assert.include(
+            error.message,
+            'record key "plian" matches no column (columns: Mixed Case, PLAIN, lower)'
+          )
+        }
+        assert.deepStrictEqual((yield* sf.execute(`LIST @other.%"My Table"`)).rows, [])
+        const missing = yield* Effect.flip(ingestion.bulkInsert("no_such_table", [{ a: 1 }]))
+        assert.include(missing.message, "NO_SUCH_TABLE")
+      }),
+    60_000
+  )
+
+  it.scopedLive(
     "CSV from a stream and JSON from an array: every record arrives, values intact",
     () =>
       Effect.gen(function* () {

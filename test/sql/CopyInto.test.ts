@@ -81,6 +81,20 @@ describe("CopyInto rendering", () => {
     )
   })
 
+  it("quoted and qualified table names, exact column names", () => {
+    const copy = CopyInto.table('other."My Table"').pipe(
+      CopyInto.from('@other.%"My Table"/bulk_1/'),
+      CopyInto.columnsExact(["ID", "lower", "Mixed Case"])
+    )
+    assert.strictEqual(
+      sql(copy),
+      'COPY INTO other."My Table" ("ID", "lower", "Mixed Case")\nFROM @other.%"My Table"/bulk_1/'
+    )
+    // columns() reads names as SQL does: bare ones resolve upper-case
+    assert.include(sql(copy.pipe(CopyInto.columns(["id", "Mixed Case"]))), '(id, "Mixed Case")')
+    assert.include(error(CopyInto.table("a..b").pipe(CopyInto.from("@s")))?.message ?? "", "Not a table name")
+  })
+
   it("is immutable", () => {
     const base = CopyInto.table("t").pipe(CopyInto.from("@s"))
     const withPurge = base.pipe(CopyInto.purge(true))

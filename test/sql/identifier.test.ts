@@ -1,5 +1,13 @@
 import { assert, describe, it } from "@effect/vitest"
-import { literal, qualifiedName, quoteIdentifier, quoteIdentifierExact } from "../../src/sql/identifier.js"
+import {
+  literal,
+  nameParts,
+  qualifiedName,
+  quoteIdentifier,
+  quoteIdentifierExact,
+  sqlName
+} from "../../src/sql/identifier.js"
+import { stageReference, tableStage } from "../../src/sql/stage.js"
 
 describe("identifier", () => {
   it("leaves safe unreserved identifiers as they are", () => {
@@ -26,5 +34,28 @@ describe("identifier", () => {
     assert.strictEqual(literal("it's"), "'it''s'")
     assert.strictEqual(literal("a\\b"), "'a\\\\b'")
     assert.strictEqual(literal("\\'"), "'\\\\'''")
+  })
+
+  it("object names as SQL writes them: quoted parts kept, dots inside quotes do not split", () => {
+    assert.deepStrictEqual(nameParts("orders"), ["orders"])
+    assert.deepStrictEqual(nameParts('other."My Table"'), ["other", '"My Table"'])
+    assert.deepStrictEqual(nameParts('"a.b"."c""d".e'), ['"a.b"', '"c""d"', "e"])
+    assert.deepStrictEqual(nameParts('db . "lower"'), ["db", '"lower"'])
+    // bare parts are quoted where needed, as before; an array holds the names themselves
+    assert.deepStrictEqual(nameParts("other.My Table"), ["other", '"My Table"'])
+    assert.deepStrictEqual(nameParts(["db", "My Table"]), ["db", '"My Table"'])
+    // a stray quote is not a quoted part: it is quoted, inner quote doubled, never passed through
+    assert.deepStrictEqual(nameParts('bad"name'), ['"bad""name"'])
+    assert.strictEqual(sqlName('db.other."My Table"'), 'db.other."My Table"')
+  })
+
+  it("table stages of qualified and quoted tables are valid stage references", () => {
+    assert.strictEqual(tableStage("orders"), "@%orders")
+    assert.strictEqual(tableStage('other."My Table"'), '@other.%"My Table"')
+    assert.strictEqual(tableStage(["db", "s", "t"]), "@db.s.%t")
+    for (const ok of ['@other.%"My Table"/bulk_1/', "@db.s.%t", "@%t/x", "@db.s.stage/p"])
+      assert.isTrue(stageReference(ok)._tag === "Right", ok)
+    for (const bad of ["@%a.%b", "@a.b.c.%d", "@%", "@a.%"])
+      assert.isTrue(stageReference(bad)._tag === "Left", bad)
   })
 })

@@ -88,7 +88,7 @@ export const nameParts = (text: string): Array<string> => {
   return parts
 }
 
-/** `@~/dir`, `@%t/dir`, `@db.s.stage/dir`. */
+/** `@~/dir`, `@%t/dir`, `@db.s.%t/dir`, `@db.s.stage/dir`. */
 export type StageRef =
   | { readonly kind: "user"; readonly path: string }
   | { readonly kind: "table"; readonly parts: ReadonlyArray<string>; readonly path: string }
@@ -104,12 +104,26 @@ const splitPath = (text: string): [string, string] => {
   return [text, ""]
 }
 
+/** Where the table-stage `%` of `@db.schema.%t` sits in the name: after the last dot outside quotes. */
+const tableMarker = (name: string): number => {
+  let inQuote = false
+  let partStart = 0
+  for (let i = 0; i < name.length; i++) {
+    if (name[i] === '"') inQuote = !inQuote
+    else if (name[i] === "." && !inQuote) partStart = i + 1
+  }
+  return name[partStart] === "%" ? partStart : -1
+}
+
 export const parseStageRef = (text: string): StageRef | undefined => {
   if (!text.startsWith("@")) return undefined
   const body = text.slice(1)
   if (body.startsWith("~")) return { kind: "user", path: body.slice(1).replace(/^\/+/, "") }
-  const table = body.startsWith("%")
-  const [name, path] = splitPath(table ? body.slice(1) : body)
+  const [qualified, path] = splitPath(body)
+  // `@%t` or `@db.schema.%t`: the table stage of a table
+  const marker = tableMarker(qualified)
+  const table = marker >= 0
+  const name = table ? qualified.slice(0, marker) + qualified.slice(marker + 1) : qualified
   const parts = nameParts(name)
   if (parts.length === 0 || parts.some((p) => p === "")) return undefined
   return table ? { kind: "table", parts, path } : { kind: "named", parts, path }
