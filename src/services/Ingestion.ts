@@ -169,10 +169,25 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         const columns = yield* targetColumns(engine, table, keys)
         const names = columns.map((c) => c.name)
         let sent = 0
+        // Without `columns`, the first record's keys are the columns: a later record with a key
+        // they lack fails the load rather than lose that field without a word.
+        const known = options.columns === undefined ? new Set(keys) : undefined
         const all = Stream.concat(Stream.fromChunk(firstChunk), Stream.repeatEffectChunkOption(pull)).pipe(
-          Stream.map((record) => {
-            sent++
-            return record
+          Stream.mapChunksEffect((chunk) => {
+            if (known !== undefined) {
+              let index = sent
+              for (const record of chunk) {
+                for (const key in record) {
+                  if (!known.has(key) && record[key] !== undefined)
+                    return new DataError({
+                      message: `bulkInsert into ${table}: record ${index + 1} has key ${JSON.stringify(key)}, which the first record has not (columns: ${keys.join(", ")}); pass \`columns\` to choose the columns`
+                    })
+                }
+                index++
+              }
+            }
+            sent += chunk.length
+            return Effect.succeed(chunk)
           })
         )
         const bytes =
