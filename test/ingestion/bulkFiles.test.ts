@@ -4,6 +4,8 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import { withStages } from "./support.js"
 
@@ -95,6 +97,28 @@ describe("Ingestion.bulkInsert in several files", () => {
             []
           )
         }
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "interrupted while its files go up: nothing loaded, nothing left on the stage",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE endless (id NUMBER, label VARCHAR)")
+        // records without end: the load can only stop by interruption
+        const records = Stream.iterate(1, (n) => n + 1).pipe(Stream.map((id) => ({ id, label: `row ${id}` })))
+        const fiber = yield* Effect.fork(ingestion.bulkInsert("endless", records, { fileSize: 16 * 1024 }))
+        // wait until some files are on the stage
+        const listed = Effect.map(sf.execute("LIST @%endless"), (r) => r.rows.length)
+        yield* listed.pipe(
+          Effect.repeat({ until: (n) => n >= 3, schedule: Schedule.spaced("20 millis") }),
+          Effect.timeout("30 seconds")
+        )
+        yield* Fiber.interrupt(fiber)
+        assert.strictEqual(yield* listed, 0)
+        assert.strictEqual(Number((yield* sf.execute("SELECT COUNT(*) AS n FROM endless")).rows[0]!.N), 0)
       }),
     60_000
   )
