@@ -83,22 +83,35 @@ export const columnCountError = (line: number, found: number, expected: string):
   message: `Number of columns in file (${found}) does not match ${expected}, use file format option error_on_column_count_mismatch=false to ignore this error`
 })
 
+/**
+ * How MATCH_BY_COLUMN_NAME compares a file's names with the table's: the key each is reduced to
+ * (CASE_INSENSITIVE folds case, CASE_SENSITIVE keeps it); undefined for NONE, by position.
+ */
+export type NameMatch = (name: string) => string
+
+const nameMatch = (option: string | undefined): NameMatch | undefined => {
+  const mode = (option ?? "NONE").toUpperCase()
+  if (mode === "CASE_SENSITIVE") return (name) => name
+  if (mode === "CASE_INSENSITIVE") return (name) => name.toLowerCase()
+  return undefined
+}
+
 export const merge = (base: Options, over: Options | undefined): Options =>
   over === undefined ? base : new Map([...base, ...over])
 
-/** Lines the file's records up with the target columns (CSV positions, or header names). */
+/** Lines the file's records up with the target columns (CSV positions, or header names compared by `matchName`). */
 const alignRecords = (
   parsed: ParsedFile,
   columns: ReadonlyArray<string>,
-  byName: boolean,
+  matchName: NameMatch | undefined,
   strictCount: boolean
 ): { records: Array<ParsedRecord>; errors: Array<RecordError> } => {
   const records: Array<ParsedRecord> = []
   const errors: Array<RecordError> = [...parsed.errors]
   const header = parsed.header
   const order =
-    byName && header !== undefined
-      ? columns.map((c) => header.findIndex((h) => h.toLowerCase() === c.toLowerCase()))
+    matchName !== undefined && header !== undefined
+      ? columns.map((c) => header.findIndex((h) => matchName(h) === matchName(c)))
       : undefined
   for (const r of parsed.records) {
     if (order !== undefined) {
@@ -221,7 +234,8 @@ export const copyInto = (
     const type = (textOption(format, "TYPE") ?? "CSV").toUpperCase()
     if (type !== "CSV" && type !== "JSON" && type !== "PARQUET")
       return yield* Effect.fail(syntax(`file format type ${type} is not supported by the emulator`))
-    const byName = (textOption(options, "MATCH_BY_COLUMN_NAME") ?? "NONE").toUpperCase() !== "NONE"
+    const matchName = nameMatch(textOption(options, "MATCH_BY_COLUMN_NAME"))
+    const byName = matchName !== undefined
     const onError = onErrorOf(textOption(options, "ON_ERROR"))
     const force = (textOption(options, "FORCE") ?? "FALSE").toUpperCase() === "TRUE"
     const purge = (textOption(options, "PURGE") ?? "FALSE").toUpperCase() === "TRUE"
@@ -273,7 +287,7 @@ export const copyInto = (
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []
         if (type === "PARQUET") {
-          staged = yield* stageParquet(connection, target, body, byName).pipe(
+          staged = yield* stageParquet(connection, target, body, matchName).pipe(
             Effect.mapError((e) =>
               internal({ message: `cannot read Parquet file ${file.name}: ${e.message}` })
             )
@@ -285,11 +299,11 @@ export const copyInto = (
           const parsed =
             type === "CSV"
               ? parseCsv(text, format)
-              : parseJson(text, format, byName ? columns.map((c) => c.name) : undefined)
+              : parseJson(text, format, byName ? columns.map((c) => c.name) : undefined, matchName)
           const aligned = alignRecords(
             parsed,
             columns.map((c) => c.name),
-            byName && type === "CSV",
+            type === "CSV" ? matchName : undefined,
             strictCount && type === "CSV"
           )
           records = aligned.records

@@ -197,12 +197,14 @@ const cellOf = (value: unknown): string | null =>
 /**
  * JSON files: one document (an array is split when STRIP_OUTER_ARRAY=TRUE) or one document per
  * line. Rows come back as one cell holding the document, or — when `columns` are given
- * (MATCH_BY_COLUMN_NAME) — one cell per column, matched case-insensitively.
+ * (MATCH_BY_COLUMN_NAME) — one cell per column, matched by `matchName`.
  */
 export const parseJson = (
   text: string,
   format: Options,
-  columns: ReadonlyArray<string> | undefined
+  columns: ReadonlyArray<string> | undefined,
+  /** How a document's keys meet `columns` (case folded unless told otherwise). */
+  matchName: (name: string) => string = (name) => name.toLowerCase()
 ): ParsedFile => {
   const strip = option(format, "STRIP_OUTER_ARRAY", "FALSE").toUpperCase() === "TRUE"
   const docs: Array<{ value: unknown; line: number }> = []
@@ -239,12 +241,12 @@ export const parseJson = (
   }
   const records = docs.map(({ value, line }): ParsedRecord => {
     if (columns === undefined) return { cells: [cellOf(value)], line, starts: [1] }
-    const lower = new Map<string, unknown>()
+    const byKey = new Map<string, unknown>()
     if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-      for (const [k, v] of Object.entries(value)) lower.set(k.toLowerCase(), v)
+      for (const [k, v] of Object.entries(value)) byKey.set(matchName(k), v)
     }
     return {
-      cells: columns.map((c) => cellOf(lower.get(c.toLowerCase()))),
+      cells: columns.map((c) => cellOf(byKey.get(matchName(c)))),
       line,
       starts: columns.map(() => 1)
     }

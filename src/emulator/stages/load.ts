@@ -170,7 +170,8 @@ export const stageParquet = (
   connection: DuckDBConnection,
   target: Target,
   body: Buffer,
-  byName: boolean
+  /** MATCH_BY_COLUMN_NAME's comparison; undefined matches by position. */
+  matchName: ((name: string) => string) | undefined
 ): Effect.Effect<StagedFile, DuckFailure> =>
   Effect.acquireUseRelease(
     Effect.sync(() => tempFile(".parquet")),
@@ -182,16 +183,16 @@ export const stageParquet = (
           `SELECT name FROM parquet_schema(${quoteString(file)}) WHERE num_children IS NULL OR num_children = 0`
         )
         const names = described.map((r) => String(r[0]))
-        const lower = new Map(names.map((n) => [n.toLowerCase(), n]))
+        const byKey = new Map(names.map((n) => [matchName?.(n) ?? n, n]))
         const types = new Map(
           (yield* queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)).map(
             (r) => [String(r[0]), String(r[1])]
           )
         )
-        const single = target.columns.length === 1 && target.columns[0]?.type === "JSON" && !byName
+        const single = target.columns.length === 1 && target.columns[0]?.type === "JSON" && matchName === undefined
         const exprs = target.columns.map((column, i) => {
           if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
-          const source = byName ? lower.get(column.name.toLowerCase()) : names[i]
+          const source = matchName === undefined ? names[i] : byKey.get(matchName(column.name))
           if (source === undefined) return `CAST(NULL AS VARCHAR) AS ${cell(i)}`
           // bytes into BINARY: staged as hex, as the text path stages them (CAST would escape them)
           if (column.type === "BLOB" && types.get(source) === "BLOB")

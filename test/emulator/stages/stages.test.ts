@@ -239,6 +239,23 @@ for (const storage of backends) {
             ["8", "q", null]
           ]
         )
+        // CASE_SENSITIVE: only names spelled as the table's match (AMOUNT); the rest load as NULL
+        yield* rows(sql, "DELETE FROM t")
+        const sensitive = yield* sql(
+          "COPY INTO t FROM @%t FILE_FORMAT = (TYPE = JSON STRIP_OUTER_ARRAY = TRUE) MATCH_BY_COLUMN_NAME = CASE_SENSITIVE FORCE = TRUE"
+        )
+        assert.isTrue(sensitive.success, sensitive.message ?? "")
+        assert.deepStrictEqual(
+          (yield* rows(sql, "SELECT id, name, amount FROM t ORDER BY amount")).map((r) => [
+            r.ID,
+            r.NAME,
+            r.AMOUNT
+          ]),
+          [
+            [null, null, "5.00"],
+            [null, null, null]
+          ]
+        )
 
         // a Parquet file made by DuckDB through the emulator itself, then staged
         yield* rows(sql, "REMOVE @%t")
@@ -262,6 +279,18 @@ for (const storage of backends) {
         )
         assert.isTrue(pq.success, pq.message ?? "")
         assert.deepStrictEqual(pq.data.rowset[0].slice(1, 4), ["LOADED", "3", "3"])
+        // the file's names are lower-case, the table's upper-case: CASE_SENSITIVE matches none (3 NULL rows, and the JSON load's one)
+        const pqSensitive = yield* sql(
+          "COPY INTO t FROM @%t FILE_FORMAT = (TYPE = PARQUET) MATCH_BY_COLUMN_NAME = CASE_SENSITIVE FORCE = TRUE"
+        )
+        assert.isTrue(pqSensitive.success, pqSensitive.message ?? "")
+        assert.deepStrictEqual(
+          yield* rows(
+            sql,
+            "SELECT count(*) AS n, count(id) AS ids, count(name) AS names FROM t WHERE amount IS NULL"
+          ),
+          [{ N: "4", IDS: "0", NAMES: "0" }]
+        )
         const fromParquet = yield* rows(sql, "SELECT name, amount FROM t WHERE id >= 10 ORDER BY id")
         assert.deepStrictEqual(
           fromParquet.map((r) => [r.NAME, r.AMOUNT]),
