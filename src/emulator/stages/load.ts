@@ -99,6 +99,11 @@ const convert = (column: TargetColumn, i: number, tryCast: boolean): string => {
     // wide one (COALESCE evaluates its second argument only for rows where the first is NULL).
     return `COALESCE(TRY_CAST(trim(${c}) AS DECIMAL(18,${wide[2]})), ${cast}(trim(${c}) AS ${column.type}))`
   }
+  if (column.type === "TIMESTAMP WITH TIME ZONE") {
+    // Snowflake writes (and reads) a space before the offset — its default TIMESTAMP_TZ format is
+    // `YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM` — where DuckDB takes a space as the start of a zone name
+    return `${cast}(regexp_replace(trim(${c}), '\\s+([+-][0-9]{2}:?[0-9]{2})$', '\\1') AS ${column.type})`
+  }
   if (/^(DECIMAL|INTEGER|BIGINT|HUGEINT|SMALLINT|TINYINT|DOUBLE|FLOAT|REAL)/.test(column.type))
     return `${cast}(trim(${c}) AS ${column.type})`
   return `${cast}(${c} AS ${column.type})`

@@ -177,6 +177,32 @@ for (const storage of backends) {
         })
     )
 
+    it.scopedLive("timestamps with time zone as Snowflake writes them (a space before the offset) load", () =>
+      Effect.gen(function* () {
+        const { sql } = yield* setup
+        yield* rows(sql, "CREATE TABLE zoned (id NUMBER, tz TIMESTAMP_TZ, ltz TIMESTAMP_LTZ)")
+        const text = [
+          "1,2024-01-02 03:04:05.123 +0530,2024-01-02 03:04:05.123 +0530",
+          "2,2024-01-02 03:04:05 -08:00,2024-01-02T03:04:05-08:00",
+          "3,2024-01-02T03:04:05Z,  2024-01-02 03:04:05+0000  "
+        ].join("\n")
+        yield* upload(sql, "@%zoned", "z.csv", `${text}\n`)
+        const copied = yield* sql("COPY INTO zoned FROM @%zoned")
+        assert.isTrue(copied.success, copied.message ?? "")
+        assert.deepStrictEqual(
+          yield* rows(
+            sql,
+            "SELECT id, DATE_PART(epoch_millisecond, tz) AS tz, DATE_PART(epoch_millisecond, ltz) AS ltz FROM zoned ORDER BY id"
+          ),
+          [
+            { ID: "1", TZ: "1704144845123", LTZ: "1704144845123" },
+            { ID: "2", TZ: "1704193445000", LTZ: "1704193445000" },
+            { ID: "3", TZ: "1704164645000", LTZ: "1704164645000" }
+          ]
+        )
+      })
+    )
+
     it.scopedLive("FILES and PATTERN choose the files; PURGE removes the loaded ones", () =>
       Effect.gen(function* () {
         const { sql } = yield* setup
