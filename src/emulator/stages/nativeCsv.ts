@@ -5,7 +5,7 @@
  *
  * It is taken only when DuckDB is sure to read the file exactly as Snowflake (and `parseCsv`)
  * would, and only when every cell converts: a file or format where the two readers could differ
- * (escapes outside quotes, carriage returns, blank lines, whitespace next to a quote, trimming,
+ * (escapes outside quotes, carriage returns but in CR LF line ends, blank lines, whitespace next to a quote, trimming,
  * headers by name, a byte-order mark), a file DuckDB rejects (wrong field count, broken quotes, invalid UTF-8, a line
  * over 2 MB) or a file with bad cells gives `undefined`, and the caller takes the exact path, which
  * knows the line and character of every error. A seeded differential test holds the two readers
@@ -19,6 +19,7 @@ import { type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
+const CR = 0x0d
 const SPACE = 0x20
 const TAB = 0x09
 
@@ -61,7 +62,9 @@ const everyRecordHas = (
   width: number,
   delimiter: number,
   quote: number,
-  unenclosedEscape: number
+  unenclosedEscape: number,
+  /** Records end in CR LF (`pureCrlf`): a CR outside quotes is the first half of a record end. */
+  crlf: boolean
 ) => {
   const n = body.length
   let fields = 1
@@ -83,7 +86,7 @@ const everyRecordHas = (
       }
       i++
       fieldStart = false
-      if (i < n && body[i] !== delimiter && body[i] !== NEWLINE) return false
+      if (i < n && body[i] !== delimiter && body[i] !== NEWLINE && !(crlf && body[i] === CR)) return false
       continue
     }
     if (fieldStart) blanksOnly = true
@@ -93,6 +96,8 @@ const everyRecordHas = (
     if (b === delimiter) {
       fields++
       fieldStart = true
+    } else if (b === CR && crlf) {
+      // the record end's first half (pureCrlf: a LF follows)
     } else if (b === NEWLINE) {
       if (fields !== width) return false
       fields = 1
@@ -105,6 +110,19 @@ const everyRecordHas = (
     i++
   }
   return body[n - 1] === NEWLINE || fields === width
+}
+
+/**
+ * Whether every line of the file ends in CR LF and no CR stands anywhere else (inside quotes too):
+ * then DuckDB's `new_line = '\r\n'` splits it as Snowflake does, which takes CR LF as a record
+ * end and drops the CR. Anything mixed is left to the exact path.
+ */
+const pureCrlf = (body: Buffer) => {
+  for (let i = body.indexOf(CR); i >= 0; i = body.indexOf(CR, i + 1))
+    if (body[i + 1] !== NEWLINE) return false
+  for (let i = body.indexOf(NEWLINE); i >= 0; i = body.indexOf(NEWLINE, i + 1))
+    if (body[i - 1] !== CR) return false
+  return true
 }
 
 /**
@@ -144,13 +162,15 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
   )
     return undefined
   const has = (text: string) => body.includes(text)
+  const crlf = has("\r")
   if (
     body.length === 0 ||
     body[0] === NEWLINE ||
+    body[0] === CR ||
     (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) ||
-    has("\n\n") ||
-    has("\r") ||
-    has("\0")
+    has(crlf ? "\r\n\r\n" : "\n\n") ||
+    has("\0") ||
+    (crlf && !pureCrlf(body))
   )
     return undefined
   if (quote !== undefined) {
@@ -160,7 +180,7 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
   const header = skip === 0 ? 0 : firstLines(body, skip).length
   if (unenclosedEscape !== undefined && body.subarray(0, header).includes(unenclosedEscape)) return undefined
   const code = (c: string | undefined) => c?.charCodeAt(0) ?? -1
-  if (!everyRecordHas(body, header, width, code(delimiter), code(quote), code(unenclosedEscape)))
+  if (!everyRecordHas(body, header, width, code(delimiter), code(quote), code(unenclosedEscape), crlf))
     return undefined
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ")
   const q = quoteString(quote ?? "")
@@ -171,11 +191,13 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     `delim = ${quoteString(delimiter)}`,
     `quote = ${q}`,
     `escape = ${q}`,
-    "new_line = '\\n'",
+    crlf ? "new_line = '\\r\\n'" : "new_line = '\\n'",
     `skip = ${skip}`,
     `nullstr = [${nulls.map(quoteString).join(", ")}]`,
     "allow_quoted_nulls = false",
-    "strict_mode = true",
+    // DuckDB's strict mode misreads CR LF files (a record end inside quotes swallows the rest);
+    // the walker above has checked what strict mode would (widths, quotes), so it can be off
+    `strict_mode = ${crlf ? "false" : "true"}`,
     "null_padding = false"
   ].join(", ")
 }

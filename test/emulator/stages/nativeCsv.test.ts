@@ -89,17 +89,22 @@ describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCs
       Effect.gen(function* () {
         const next = random(Number(process.env.CSV_SEED ?? 20261128))
         let taken = 0
+        let takenCrlf = 0
         for (let n = 0; n < Number(process.env.CSV_CASES ?? 3000); n++) {
           const options = pick(next, FORMATS)
           const width = 1 + Math.floor(next() * 3)
           const delimiter = options.includes("'|'") ? "|" : options.includes("'\\t'") ? "\t" : ","
-          const text = next() < 0.6 ? structured(next, width, delimiter) : soup(next, Math.floor(next() * 12))
+          const generated =
+            next() < 0.6 ? structured(next, width, delimiter) : soup(next, Math.floor(next() * 12))
+          // a quarter with Windows line ends (inside quotes too)
+          const text = next() < 0.25 ? generated.replace(/\n/g, "\r\n") : generated
           const exact = parseCsv(text, format(options))
           const clean = exact.errors.length === 0 && exact.records.every((r) => r.cells.length === width)
           const native = yield* nativeRows(connection, text, width, options)
           const label = `case ${n}: ${JSON.stringify(text)} width ${width} format ${options}`
           if (native === undefined) continue
           taken++
+          if (text.includes("\r\n")) takenCrlf++
           assert.isTrue(clean, `native read a file parseCsv rejects — ${label}`)
           assert.deepStrictEqual(
             native,
@@ -109,6 +114,7 @@ describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCs
         }
         // the fast path must really be exercised, not decline everything
         assert.isAbove(taken, 600, `native path taken ${taken} times`)
+        assert.isAbove(takenCrlf, 100, `native path taken for CR LF files ${takenCrlf} times`)
       })
     )
   )
@@ -117,12 +123,29 @@ describe("the emulator's native CSV reader (DuckDB read_csv) agrees with parseCs
     withConnection((connection) =>
       Effect.gen(function* () {
         const quoted = `FIELD_OPTIONALLY_ENCLOSED_BY = '"'`
-        // DuckDB would trim the blanks around these quotes, or end the record early, or unescape
-        const declined = [' "a",b\n', '\t"a",b\n', 'x, "y"\n', '"a" ,b\n', "a,b,\n", "a\\,b,c\n", "a,b\r\n"]
+        // DuckDB would trim the blanks around these quotes, or end the record early, or unescape,
+        // or split lines where Snowflake does not (a lone CR, mixed line ends)
+        const declined = [
+          ' "a",b\n',
+          '\t"a",b\n',
+          'x, "y"\n',
+          '"a" ,b\n',
+          "a,b,\n",
+          "a\\,b,c\n",
+          "a\r,b\n",
+          "a,b\r\nc,d\n",
+          "a,b\n\r\n"
+        ]
         for (const text of declined)
           assert.isUndefined(yield* nativeRows(connection, text, 2, quoted), JSON.stringify(text))
         // quotes and blanks inside an enclosed field, a backslash inside quotes: taken, and equal
-        const taken = ['"say ""hi"" there",b\n', '" padded ",x\n', '"C:\\path, ""q""",\n', 'a b,"x\ny"\n']
+        const taken = [
+          '"say ""hi"" there",b\n',
+          '" padded ",x\n',
+          '"C:\\path, ""q""",\n',
+          'a b,"x\ny"\n',
+          'a,b\r\n"x\r\ny",\r\n"q",""\r\n'
+        ]
         for (const text of taken) {
           const native = yield* nativeRows(connection, text, 2, quoted)
           assert.isDefined(native, JSON.stringify(text))
