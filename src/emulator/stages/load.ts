@@ -194,7 +194,8 @@ export const stageParquet = (
             (r) => [String(r[0]), String(r[1])]
           )
         )
-        const single = target.columns.length === 1 && target.columns[0]?.type === "JSON" && matchName === undefined
+        const single =
+          target.columns.length === 1 && target.columns[0]?.type === "JSON" && matchName === undefined
         const exprs = target.columns.map((column, i) => {
           if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
           const source = matchName === undefined ? names[i] : byKey.get(matchName(column.name))
