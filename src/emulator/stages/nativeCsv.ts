@@ -13,9 +13,9 @@
  */
 import * as fs from "node:fs/promises"
 import type { DuckDBConnection } from "@duckdb/node-api"
-import { Effect } from "effect"
+import { Effect, Fiber } from "effect"
 import { quoteString } from "../engine/lexer.js"
-import { type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
+import { dropStaged, type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
@@ -125,11 +125,20 @@ const pureCrlf = (body: Buffer) => {
   return true
 }
 
+export interface NativeCsvPlan {
+  /** The `read_csv` options. */
+  readonly options: string
+  /** The record walk (`everyRecordHas`): the file may be read natively only if it says true. */
+  readonly verify: () => boolean
+}
+
 /**
  * The `read_csv` options that read `body` as Snowflake reads it with `format`, or undefined when
- * that cannot be promised. Byte scans only (`indexOf` over the file): cheap next to the load.
+ * that cannot be promised; byte scans (`indexOf` over the file) decide that, cheap next to the
+ * load. The one full walk over the records is `verify`, left to the caller to run while DuckDB
+ * reads (its threads, not this one).
  */
-export const nativeCsvOptions = (format: Options, body: Buffer, width: number): string | undefined => {
+export const nativeCsvPlan = (format: Options, body: Buffer, width: number): NativeCsvPlan | undefined => {
   const delimiter = charOf(format, "FIELD_DELIMITER", ",")
   const quote = charOf(format, "FIELD_OPTIONALLY_ENCLOSED_BY", undefined)
   const unenclosedEscape = charOf(format, "ESCAPE_UNENCLOSED_FIELD", "\\")
@@ -180,11 +189,11 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
   const header = skip === 0 ? 0 : firstLines(body, skip).length
   if (unenclosedEscape !== undefined && body.subarray(0, header).includes(unenclosedEscape)) return undefined
   const code = (c: string | undefined) => c?.charCodeAt(0) ?? -1
-  if (!everyRecordHas(body, header, width, code(delimiter), code(quote), code(unenclosedEscape), crlf))
-    return undefined
+  const verify = () =>
+    everyRecordHas(body, header, width, code(delimiter), code(quote), code(unenclosedEscape), crlf)
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ")
   const q = quoteString(quote ?? "")
-  return [
+  const options = [
     `columns = {${columns}}`,
     "header = false",
     "auto_detect = false",
@@ -200,6 +209,7 @@ export const nativeCsvOptions = (format: Options, body: Buffer, width: number): 
     `strict_mode = ${crlf ? "false" : "true"}`,
     "null_padding = false"
   ].join(", ")
+  return { options, verify }
 }
 
 /**
@@ -213,15 +223,25 @@ export const stageCsvNatively = (
   body: Buffer,
   format: Options
 ): Effect.Effect<StagedFile | undefined> => {
-  const options = nativeCsvOptions(format, body, target.columns.length)
-  if (options === undefined) return Effect.succeed(undefined)
+  const plan = nativeCsvPlan(format, body, target.columns.length)
+  if (plan === undefined) return Effect.succeed(undefined)
   return Effect.acquireUseRelease(
     Effect.sync(() => tempFile(".csv")),
     (file) =>
-      Effect.promise(() => fs.writeFile(file, body)).pipe(
-        Effect.zipRight(stageTyped(connection, target, `read_csv(${quoteString(file)}, ${options})`)),
-        Effect.orElseSucceed(() => undefined)
-      ),
+      Effect.gen(function* () {
+        yield* Effect.promise(() => fs.writeFile(file, body))
+        // DuckDB reads on its own threads while the records are walked here; a file the walk
+        // refuses is dropped again, whatever DuckDB made of it
+        const reading = yield* Effect.fork(
+          stageTyped(connection, target, `read_csv(${quoteString(file)}, ${plan.options})`)
+        )
+        yield* Effect.yieldNow()
+        const verified = plan.verify()
+        const staged = yield* Fiber.join(reading)
+        if (verified || staged === undefined) return verified ? staged : undefined
+        yield* dropStaged(connection, staged)
+        return undefined
+      }).pipe(Effect.orElseSucceed(() => undefined)),
     (file) => Effect.promise(() => fs.rm(file, { force: true }))
   )
 }
