@@ -53,6 +53,8 @@ export const csv = <Row, E, R>(
     const encoder = new TextEncoder()
     const width = columns.length
 
+    // A number's or boolean's text never needs quotes unless the delimiter could occur in it.
+    const plainScalars = !/[-+.\deE0-9a-zA-Z]/.test(delimiter)
     const line = (row: Row): string => {
       const isArray = Array.isArray(row)
       let out = ""
@@ -60,8 +62,13 @@ export const csv = <Row, E, R>(
         const value = isArray
           ? (row as ReadonlyArray<unknown>)[i]
           : (row as Record<string, unknown>)[columns[i]!]
-        const text = renderValue(value)
-        out += (i === 0 ? "" : delimiter) + (text === null ? nullValue : field(text))
+        if (i > 0) out += delimiter
+        if (plainScalars && typeof value === "number") out += String(value)
+        else if (plainScalars && typeof value === "boolean") out += value ? "true" : "false"
+        else {
+          const text = renderValue(value)
+          out += text === null ? nullValue : field(text)
+        }
       }
       return out + lineEnd
     }
