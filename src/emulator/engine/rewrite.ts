@@ -411,10 +411,28 @@ export const afterTranspile = (sql: string, facts: SessionFacts): string => {
         continue
       }
       out.push(t.text)
+    } else if (
+      t.kind === "string" &&
+      rest[0]?.text.toUpperCase() === "AS" &&
+      rest[1]?.text.toUpperCase() === "TIMESTAMPTZ" &&
+      rest[2]?.text === ")" &&
+      opensCast(tokens, i)
+    ) {
+      // CAST('2024-01-02 03:04:05 +05:30' AS TIMESTAMPTZ): Snowflake's own format has a space
+      // before the offset, which DuckDB would read as the start of a zone name
+      out.push(t.text.replace(/\s+([+-]\d{2}:?\d{2})'$/, "$1'"))
     } else {
       out.push(t.text)
     }
     if (t.kind !== "space" && t.kind !== "comment") prev = t
   }
   return out.join("")
+}
+
+/** Whether the token at `i` comes right after `CAST (` or `TRY_CAST (`. */
+const opensCast = (tokens: ReadonlyArray<Token>, i: number) => {
+  const before = significant(tokens.slice(Math.max(0, i - 6), i))
+  const open = before[before.length - 1]
+  const cast = before[before.length - 2]?.text.toUpperCase()
+  return open?.text === "(" && (cast === "CAST" || cast === "TRY_CAST")
 }

@@ -101,6 +101,19 @@ describe("engine: cell encodings (PROTOCOL.md §5.5)", () => {
     })
   )
 
+  it.scoped("timestamps with time zone written as Snowflake prints them (a space before the offset)", () =>
+    Effect.gen(function* () {
+      const rows = yield* cells(
+        "select '2024-01-02 03:04:05.123 +0530'::timestamp_tz, to_timestamp_tz('2024-01-02 03:04:05 -08:00'), cast('2024-01-02 03:04:05 +00:00' as timestamp_ltz), try_cast('2024-01-02 03:04:05 +0100' as timestamp_tz)"
+      )
+      // the instant each names (seconds since the epoch; the cell goes on with its offset index)
+      assert.deepStrictEqual(
+        rows[0]?.map((cell) => cell?.split(" ")[0]),
+        ["1704144845.123000000", "1704193445.000000000", "1704164645.000000000", "1704161045.000000000"]
+      )
+    })
+  )
+
   it.scoped("variant, array and object as JSON text; separators inside text survive", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
