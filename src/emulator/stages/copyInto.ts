@@ -17,6 +17,7 @@ import { Effect } from "effect"
 import { EngineError, type StatementResult } from "../engine/Engine.js"
 import { qualify } from "./catalog.js"
 import { fixedCol, rowsResult, textCol } from "./columns.js"
+import { parseTransform, stageTransformed } from "./copyTransform.js"
 import { decryptObject } from "./crypto.js"
 import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
 import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
@@ -39,6 +40,7 @@ import {
   type Options,
   readOptions,
   type StageToken,
+  stageTokens,
   textOption,
   upper
 } from "./sqlText.js"
@@ -190,7 +192,8 @@ export const loadError = (f: FirstError, file: string, hint?: string) =>
 export const copyInto = (
   deps: StageDeps,
   tokens: ReadonlyArray<StageToken>,
-  env: HookEnv
+  env: HookEnv,
+  sql: string
 ): Effect.Effect<StatementResult, EngineError> | undefined => {
   const { connection, context: ctx } = env
   // COPY INTO <table> [(cols)] FROM <@stage> …
@@ -209,12 +212,18 @@ export const copyInto = (
     i++
   }
   if (upper(tokens[i]) !== "FROM") return undefined
-  const source = tokens[i + 1]
-  if (source === undefined || !source.value.startsWith("@")) return undefined
-  const options = readOptions(tokens, i + 2).options
+  // FROM @stage …, or FROM (SELECT <expressions> FROM @stage) … (copyTransform.ts)
+  const transformed =
+    tokens[i + 1]?.kind === "punct" && tokens[i + 1]?.value === "(" ? parseTransform(sql) : undefined
+  const sourceRef = transformed?.transform.stage ?? tokens[i + 1]?.value
+  if (sourceRef === undefined || !sourceRef.startsWith("@")) return undefined
+  const options =
+    transformed === undefined
+      ? readOptions(tokens, i + 2).options
+      : readOptions(stageTokens(transformed.transform.rest), 0).options
 
   return Effect.gen(function* () {
-    const stage = yield* resolveStage(deps, source.value, env)
+    const stage = yield* resolveStage(deps, sourceRef, env)
     const [database, schema, table] = qualify(nameParts(tableToken.value), ctx)
     const found = yield* findTarget(connection, database, schema, table).pipe(Effect.mapError(internal))
     if (found === undefined) return yield* Effect.fail(tableMissing(`${database}.${schema}.${table}`))
@@ -241,7 +250,21 @@ export const copyInto = (
     const purge = (textOption(options, "PURGE") ?? "FALSE").toUpperCase() === "TRUE"
     const strictCount =
       (textOption(format, "ERROR_ON_COLUMN_COUNT_MISMATCH") ?? "TRUE").toUpperCase() === "TRUE"
-    if (type === "JSON" && !byName && columns.length !== 1)
+    if (transformed !== undefined) {
+      if (type === "PARQUET")
+        return yield* Effect.fail(
+          syntax("a COPY transform over Parquet files is not supported by the emulator")
+        )
+      const count = transformed.transform.expressions.length
+      if (count !== columns.length)
+        return yield* Effect.fail(
+          new EngineError(
+            "002020",
+            "21S01",
+            `SQL compilation error:\nInsert value list does not match column list expecting ${columns.length} but got ${count}`
+          )
+        )
+    } else if (type === "JSON" && !byName && columns.length !== 1)
       return yield* Effect.fail(
         new EngineError(
           "002019",
@@ -283,10 +306,28 @@ export const copyInto = (
         const body = yield* readBody(deps, file.object.key, stage.masterKey)
         let staged: StagedFile
         const fast =
-          type === "CSV" && !byName ? yield* stageCsvNatively(connection, target, body, format) : undefined
+          type === "CSV" && !byName && transformed === undefined
+            ? yield* stageCsvNatively(connection, target, body, format)
+            : undefined
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []
-        if (type === "PARQUET") {
+        if (transformed !== undefined) {
+          // every field as read (no count to match: the expressions pick theirs), or the document
+          const text = body.toString("utf8")
+          const parsed = type === "CSV" ? parseCsv(text, format) : parseJson(text, format, undefined)
+          records = [...parsed.records]
+          recordErrors = [...parsed.errors]
+          staged = yield* stageTransformed(
+            connection,
+            target,
+            transformed.transform,
+            transformed.alias,
+            records,
+            file.name,
+            type === "JSON",
+            { ...ctx, sessionId: env.sessionId }
+          ).pipe(Effect.mapError(internal))
+        } else if (type === "PARQUET") {
           staged = yield* stageParquet(connection, target, body, matchName).pipe(
             Effect.mapError((e) =>
               internal({ message: `cannot read Parquet file ${file.name}: ${e.message}` })

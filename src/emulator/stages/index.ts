@@ -42,7 +42,7 @@ const stageStatementHook = (deps: StageDeps): StatementHook => {
     const head = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase()
     if (head === undefined || !FIRST_WORDS.has(head)) return undefined
     const tokens = stageTokens(sql)
-    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env)
+    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env, sql)
     const handled = stageStatement(deps, tokens, env)
     return handled === undefined ? undefined : Effect.suspend(() => handled)
   }

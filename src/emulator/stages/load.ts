@@ -221,7 +221,8 @@ const nextStagingName = () => {
   return `__sf_copy_${stagingCounter}`
 }
 
-const stageFrom = (connection: DuckDBConnection, target: Target, source: string) =>
+/** Stages a source of text cells (`__row`, `c0`, `c1`, …) and finds its bad rows. */
+export const stageFrom = (connection: DuckDBConnection, target: Target, source: string) =>
   Effect.gen(function* () {
     const table = quoteIdent(nextStagingName())
     yield* runStatement(connection, `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${source}`)

@@ -1,0 +1,199 @@
+/**
+ * COPY INTO <table> FROM (SELECT <expressions> FROM @stage [alias]): loading with a transform.
+ *
+ * Each file's records are staged as they are read — CSV fields as text `$1`, `$2`, …, a JSON
+ * document as the VARIANT `$1` — with their row number; the expressions are then evaluated over
+ * them by the engine's own Snowflake → DuckDB translation (so `$1:name::string`, `UPPER($2)` or
+ * `$3::NUMBER * 100` mean what they mean in a query), and their results are checked and inserted
+ * like any staged file (load.ts), so ON_ERROR, load history and PURGE apply. `METADATA$FILENAME`
+ * and `METADATA$FILE_ROW_NUMBER` name the file and the record's number in it.
+ *
+ * Not emulated: an expression that fails to evaluate (`'x'::NUMBER` inside the transform) fails
+ * the whole statement with DuckDB's message rather than counting as that row's error; aliases on
+ * the expressions; Parquet sources.
+ */
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect } from "effect"
+import type { DuckFailure } from "../engine/duck.js"
+import { interruptible, queryRows, runStatement } from "../engine/duck.js"
+import { quoteIdent, quoteString, significant, type Token, tokenize } from "../engine/lexer.js"
+import type { SessionFacts } from "../engine/rewrite.js"
+import { toDuckDb } from "../engine/transpile.js"
+import type { ParsedRecord } from "./formats.js"
+import { type StagedFile, stageFrom, type Target } from "./load.js"
+
+export interface Transform {
+  /** The SELECT list's expressions, as written. */
+  readonly expressions: ReadonlyArray<string>
+  /** The stage reference after the inner FROM (`@%t/dir`). */
+  readonly stage: string
+  /** What follows the closing parenthesis: the COPY options. */
+  readonly rest: string
+}
+
+const isWord = (token: Token | undefined, word: string) =>
+  token?.kind === "word" && token.text.toUpperCase() === word
+
+/** The tokens' source text (they are contiguous slices of `sql`). */
+const textOf = (sql: string, tokens: ReadonlyArray<Token>) => {
+  const first = tokens[0]
+  const last = tokens[tokens.length - 1]
+  return first === undefined || last === undefined
+    ? ""
+    : sql.slice(first.start, last.start + last.text.length)
+}
+
+/** Splits tokens at the commas outside parentheses. */
+const splitTopLevel = (tokens: ReadonlyArray<Token>): Array<Array<Token>> => {
+  const parts: Array<Array<Token>> = [[]]
+  let depth = 0
+  for (const token of tokens) {
+    if (token.text === "(" || token.text === "[") depth++
+    if (token.text === ")" || token.text === "]") depth--
+    if (token.text === "," && depth === 0) parts.push([])
+    else parts[parts.length - 1]?.push(token)
+  }
+  return parts
+}
+
+/**
+ * The transform of a `COPY INTO t [(cols)] FROM (SELECT … FROM @stage [alias]) …` statement, or
+ * undefined when its source is not a parenthesised SELECT over a stage.
+ */
+export const parseTransform = (
+  sql: string
+): { readonly transform: Transform; readonly alias?: string } | undefined => {
+  const tokens = significant(tokenize(sql))
+  // the first FROM at depth 0 followed by "("
+  let depth = 0
+  let open = -1
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k] as Token
+    if (t.text === "(") depth++
+    else if (t.text === ")") depth--
+    else if (depth === 0 && isWord(t, "FROM")) {
+      if (tokens[k + 1]?.text === "(") open = k + 1
+      break
+    }
+  }
+  if (open < 0 || !isWord(tokens[open + 1], "SELECT")) return undefined
+  let close = -1
+  depth = 0
+  for (let k = open; k < tokens.length; k++) {
+    const text = (tokens[k] as Token).text
+    if (text === "(") depth++
+    else if (text === ")" && --depth === 0) {
+      close = k
+      break
+    }
+  }
+  if (close < 0) return undefined
+  const inner = tokens.slice(open + 2, close)
+  // the last FROM at depth 0 inside: the expressions are before it, the stage after
+  depth = 0
+  let from = -1
+  inner.forEach((t, k) => {
+    if (t.text === "(") depth++
+    else if (t.text === ")") depth--
+    else if (depth === 0 && isWord(t, "FROM")) from = k
+  })
+  if (from < 0) return undefined
+  const source = textOf(sql, inner.slice(from + 1)).trim()
+  const [stage, ...aliasWords] = source.split(/\s+/)
+  if (stage === undefined || !stage.startsWith("@")) return undefined
+  const alias = aliasWords.filter((w) => w.toUpperCase() !== "AS")[0]
+  const expressions = splitTopLevel(inner.slice(0, from)).map((part) => textOf(sql, part))
+  const after = tokens[close + 1]
+  const rest = after === undefined ? "" : sql.slice(after.start)
+  return { transform: { expressions, stage, rest }, ...(alias === undefined ? {} : { alias }) }
+}
+
+/** An expression with `$n` (or `alias.$n`) and the METADATA$ columns pointing at the staged record. */
+const pointAtRecord = (expression: string, alias: string | undefined, file: string): string => {
+  const tokens = tokenize(expression)
+  const out: Array<string> = []
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k] as Token
+    const next = tokens[k + 1]
+    if (t.text === "$" && next?.kind === "number" && /^\d+$/.test(next.text)) {
+      // `alias.$n`: the alias and its dot go
+      if (out.length >= 2 && out[out.length - 1] === "." && alias !== undefined) {
+        const before = out[out.length - 2] as string
+        if (before.toUpperCase() === alias.toUpperCase() || before === quoteIdent(alias)) out.length -= 2
+      }
+      out.push(quoteIdent(`c${next.text}`))
+      k++
+    } else if (isWord(t, "METADATA$FILENAME")) out.push(quoteString(file))
+    else if (isWord(t, "METADATA$FILE_ROW_NUMBER")) out.push(`(${quoteIdent("__row")} + 1)`)
+    else out.push(t.text)
+  }
+  return out.join("")
+}
+
+let sourceCounter = 0
+
+/**
+ * Stages one file's records through the transform: its results become the text cells of a staged
+ * file (load.ts), checked against the target's columns like any other.
+ */
+export const stageTransformed = (
+  connection: DuckDBConnection,
+  target: Target,
+  transform: Transform,
+  alias: string | undefined,
+  records: ReadonlyArray<ParsedRecord>,
+  file: string,
+  json: boolean,
+  facts: SessionFacts
+): Effect.Effect<StagedFile, DuckFailure> =>
+  Effect.gen(function* () {
+    sourceCounter += 1
+    const source = quoteIdent(`__sf_copy_source_${sourceCounter}`)
+    const width = Math.max(1, ...records.map((r) => r.cells.length))
+    const cells = Array.from(
+      { length: width },
+      (_, i) => `${quoteIdent(`c${i + 1}`)} ${json && i === 0 ? "JSON" : "VARCHAR"}`
+    )
+    yield* runStatement(
+      connection,
+      `CREATE OR REPLACE TEMP TABLE ${source} (__row BIGINT, ${cells.join(", ")})`
+    )
+    const staged = Effect.gen(function* () {
+      yield* interruptible(connection, async () => {
+        const appender = await connection.createAppender(source.slice(1, -1), "main", "temp")
+        try {
+          records.forEach((record, row) => {
+            appender.appendBigInt(BigInt(row))
+            for (let i = 0; i < width; i++) {
+              const value = record.cells[i]
+              if (value === null || value === undefined) appender.appendNull()
+              else appender.appendVarchar(value)
+            }
+            appender.endRow()
+          })
+        } finally {
+          appender.closeSync()
+        }
+      })
+      const selected = transform.expressions.map(
+        (e, i) => `${pointAtRecord(e, alias, file)} AS ${quoteIdent(`x${i}`)}`
+      )
+      const translated = toDuckDb(
+        `SELECT ${quoteIdent("__row")} AS ${quoteIdent("__row")}, ${selected.join(", ")} FROM ${source}`,
+        facts
+      )
+      // a VARIANT string going into a text column is its text, not its JSON (`alice`, not `"alice"`)
+      const types = yield* queryRows(connection, `DESCRIBE ${translated}`)
+      const isJson = new Map(types.map((r) => [String(r[0]), String(r[1]) === "JSON"]))
+      const texts = target.columns.map((column, i) => {
+        const x = quoteIdent(`x${i}`)
+        return isJson.get(`x${i}`) === true && column.type !== "JSON"
+          ? `CASE WHEN json_type(${x}) = 'VARCHAR' THEN json_extract_string(${x}, '$') ELSE CAST(${x} AS VARCHAR) END AS c${i}`
+          : `CAST(${x} AS VARCHAR) AS c${i}`
+      })
+      return yield* stageFrom(connection, target, `(SELECT __row, ${texts.join(", ")} FROM (${translated}))`)
+    })
+    return yield* staged.pipe(
+      Effect.ensuring(runStatement(connection, `DROP TABLE IF EXISTS ${source}`).pipe(Effect.ignore))
+    )
+  })
