@@ -8,6 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import { Emulator } from "../emulator/index.js"
 import * as Snowflake from "../layers/Snowflake.js"
 import { displayValue } from "../protocol/values/display.js"
@@ -43,6 +44,35 @@ const tour = Effect.gen(function* () {
     )
   )
   yield* Console.log(`query ${result.queryId}: ${result.rowCount} rows`)
+
+  // a bulk load: records streamed as CSV → gzip → AES → the table's stage, then one COPY INTO
+  const ingestion = yield* Snowflake.Ingestion
+  yield* sf.execute(
+    "CREATE OR REPLACE TABLE demo_events (id NUMBER, customer VARCHAR, amount NUMBER(10,2), happened_at TIMESTAMP_NTZ)"
+  )
+  const customers = ["ada", "grace", "linus"] as const
+  const events = Stream.range(1, 10_000).pipe(
+    Stream.map((id) => ({
+      id,
+      customer: customers[id % 3],
+      amount: (id % 400) / 4,
+      happened_at: new Date(Date.UTC(2026, 0, 1) + id * 60_000)
+    }))
+  )
+  const loaded = yield* ingestion.bulkInsert("demo_events", events)
+  yield* Console.log(
+    `bulkInsert: ${loaded.rowsLoaded} of ${loaded.recordsSent} records loaded (${loaded.filesProcessed} file, ${loaded.rejected} rejected)`
+  )
+  const summary = yield* sf.execute(
+    "SELECT customer, COUNT(*) AS events, SUM(amount) AS amount, MAX(happened_at) AS last_at FROM demo_events GROUP BY customer ORDER BY customer",
+    { rowMode: "array" }
+  )
+  yield* Console.log(
+    renderTable(
+      summary.columns.map((c) => c.name),
+      summary.rows
+    )
+  )
 })
 
 /** Runs the tour against SNOWFLAKE_* when SNOWFLAKE_ACCOUNT is set, else against an in-process emulator. */

@@ -23,6 +23,8 @@ describe("demo command", () => {
       assert.include(output, "grace")
       assert.include(output, "20.25")
       assert.include(output, "2 rows")
+      assert.include(output, "bulkInsert: 10000 of 10000 records loaded (1 file, 0 rejected)")
+      assert.match(output, /\| linus +\| 3333 +\|/)
     })
   )
 })
