@@ -86,4 +86,26 @@ describe("COPY INTO with a transform, against the emulator (GCS stage, encrypted
       assert.include(wrong.message, "Insert value list does not match column list expecting 1 but got 2")
     })
   )
+
+  it.scopedLive(
+    "a file of 150,000 records goes through a transform whole (no spread of its records)",
+    () =>
+      Effect.gen(function* () {
+        const { stages, ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE big (id NUMBER, doubled NUMBER)")
+        const lines = Stream.range(1, 150_000).pipe(
+          Stream.map((i) => `${i},x\n`),
+          Stream.encodeText
+        )
+        yield* stages.put({ name: "big.csv", stream: lines }, "@%big")
+        const loaded = yield* ingestion.copyInto(
+          CopyInto.table("big").pipe(CopyInto.from("@%big"), CopyInto.select(["$1", "$1::NUMBER * 2"]))
+        )
+        assert.strictEqual(loaded.rowsLoaded, 150_000)
+        const check = (yield* sf.execute("SELECT COUNT(*) AS n, SUM(doubled) - 2 * SUM(id) AS diff FROM big"))
+          .rows[0]
+        assert.deepStrictEqual([check?.N, check?.DIFF], [150_000n, 0n])
+      }),
+    60_000
+  )
 })

@@ -15,12 +15,12 @@
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import type { DuckFailure } from "../engine/duck.js"
-import { interruptible, queryRows, runStatement } from "../engine/duck.js"
+import { queryRows, runStatement } from "../engine/duck.js"
 import { quoteIdent, quoteString, significant, type Token, tokenize } from "../engine/lexer.js"
 import type { SessionFacts } from "../engine/rewrite.js"
 import { toDuckDb } from "../engine/transpile.js"
 import type { ParsedRecord } from "./formats.js"
-import { type StagedFile, stageFrom, type Target } from "./load.js"
+import { appendRecords, type StagedFile, stageFrom, type Target } from "./load.js"
 
 export interface Transform {
   /** The SELECT list's expressions, as written. */
@@ -148,8 +148,9 @@ export const stageTransformed = (
 ): Effect.Effect<StagedFile, DuckFailure> =>
   Effect.gen(function* () {
     sourceCounter += 1
-    const source = quoteIdent(`__sf_copy_source_${sourceCounter}`)
-    const width = Math.max(1, ...records.map((r) => r.cells.length))
+    const name = `__sf_copy_source_${sourceCounter}`
+    const source = quoteIdent(name)
+    const width = records.reduce((widest, r) => Math.max(widest, r.cells.length), 1)
     const cells = Array.from(
       { length: width },
       (_, i) => `${quoteIdent(`c${i + 1}`)} ${json && i === 0 ? "JSON" : "VARCHAR"}`
@@ -159,22 +160,7 @@ export const stageTransformed = (
       `CREATE OR REPLACE TEMP TABLE ${source} (__row BIGINT, ${cells.join(", ")})`
     )
     const staged = Effect.gen(function* () {
-      yield* interruptible(connection, async () => {
-        const appender = await connection.createAppender(source.slice(1, -1), "main", "temp")
-        try {
-          records.forEach((record, row) => {
-            appender.appendBigInt(BigInt(row))
-            for (let i = 0; i < width; i++) {
-              const value = record.cells[i]
-              if (value === null || value === undefined) appender.appendNull()
-              else appender.appendVarchar(value)
-            }
-            appender.endRow()
-          })
-        } finally {
-          appender.closeSync()
-        }
-      })
+      yield* appendRecords(connection, name, records, width)
       const selected = transform.expressions.map(
         (e, i) => `${pointAtRecord(e, alias, file)} AS ${quoteIdent(`x${i}`)}`
       )

@@ -150,24 +150,35 @@ export const stageRecords = (
       connection,
       `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (__row BIGINT${columns.map((c) => `, ${c}`).join("")})`
     )
-    const width = target.columns.length
-    yield* interruptible(connection, async () => {
-      const appender = await connection.createAppender(name, "main", "temp")
-      try {
-        records.forEach((record, row) => {
-          appender.appendBigInt(BigInt(row))
-          for (let i = 0; i < width; i++) {
-            const value = record.cells[i]
-            if (value === null || value === undefined) appender.appendNull()
-            else appender.appendVarchar(value)
-          }
-          appender.endRow()
-        })
-      } finally {
-        appender.closeSync()
-      }
-    })
+    yield* appendRecords(connection, name, records, target.columns.length)
     return yield* checkStaged(connection, target, quoteIdent(name))
+  })
+
+/**
+ * Appends records to the temporary table `name` (columns `__row`, then `width` text cells): the
+ * record's index, then its cells (missing ones NULL) — DuckDB's appender, no SQL text per row.
+ */
+export const appendRecords = (
+  connection: DuckDBConnection,
+  name: string,
+  records: ReadonlyArray<ParsedRecord>,
+  width: number
+): Effect.Effect<void, DuckFailure> =>
+  interruptible(connection, async () => {
+    const appender = await connection.createAppender(name, "main", "temp")
+    try {
+      records.forEach((record, row) => {
+        appender.appendBigInt(BigInt(row))
+        for (let i = 0; i < width; i++) {
+          const value = record.cells[i]
+          if (value === null || value === undefined) appender.appendNull()
+          else appender.appendVarchar(value)
+        }
+        appender.endRow()
+      })
+    } finally {
+      appender.closeSync()
+    }
   })
 
 /** Stages a Parquet file: its columns matched to the target by name (or by position). */
