@@ -8,12 +8,12 @@ import * as nodePath from "node:path"
 import { Effect } from "effect"
 import { baseStageInfo, md5Hex, type StageStorage, StorageError, type StoredObject } from "./storage.js"
 
-const walk = async (dir: string): Promise<Array<string>> => {
+/** Every file under `dir`, into `files` (no spreading: a directory may hold more files than a call has arguments). */
+const walk = async (dir: string, files: Array<string> = []): Promise<Array<string>> => {
   const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => [])
-  const files: Array<string> = []
   for (const entry of entries) {
     const full = nodePath.join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await walk(full)))
+    if (entry.isDirectory()) await walk(full, files)
     else if (entry.isFile()) files.push(full)
   }
   return files
