@@ -85,8 +85,22 @@ export interface Execution {
   readonly abort: (record: QueryRecord) => Effect.Effect<boolean>
 }
 
-const failureOf = (cause: Cause.Cause<SqlFailure>): SqlFailure =>
-  Option.getOrElse(Cause.failureOption(cause), () => canceled)
+/**
+ * What a query's failure tells its client: its typed failure; for a defect (a bug in the emulator),
+ * Snowflake's internal error with the defect's message — not "canceled", which sends one looking
+ * for who canceled it; for an interruption, canceled.
+ */
+export const failureOf = (cause: Cause.Cause<SqlFailure>): SqlFailure =>
+  Option.getOrElse(Cause.failureOption(cause), () =>
+    Option.match(Cause.dieOption(cause), {
+      onNone: () => canceled,
+      onSome: (defect): SqlFailure => ({
+        code: "000603",
+        sqlState: "XX000",
+        message: `SQL execution internal error: ${defect instanceof Error ? defect.message : String(defect)}`
+      })
+    })
+  )
 
 export const makeExecution = (
   engine: Pick<Engine, "splitStatements">,

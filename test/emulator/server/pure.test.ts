@@ -1,11 +1,23 @@
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { Cause, Effect, FiberId } from "effect"
+import { canceled, failureOf } from "../../../src/emulator/server/execution.js"
 import { makeFaults, ruleFromJson } from "../../../src/emulator/server/faults.js"
 import { tokenFromHeader } from "../../../src/emulator/server/ids.js"
 import { parseAlterSession, responseParameters } from "../../../src/emulator/server/parameters.js"
 import { classify } from "../../../src/emulator/server/routes.js"
 
 describe("protocol helpers", () => {
+  it("a query's failure: typed as failed; a defect is an internal error naming it; an interruption is canceled", () => {
+    const typed = { code: "100038", sqlState: "22018", message: "Numeric value 'x' is not recognized" }
+    assert.deepStrictEqual(failureOf(Cause.fail(typed)), typed)
+    assert.deepStrictEqual(failureOf(Cause.die(new RangeError("Maximum call stack size exceeded"))), {
+      code: "000603",
+      sqlState: "XX000",
+      message: "SQL execution internal error: Maximum call stack size exceeded"
+    })
+    assert.deepStrictEqual(failureOf(Cause.interrupt(FiberId.none)), canceled)
+  })
+
   it("parses ALTER SESSION SET / UNSET", () => {
     assert.deepStrictEqual(
       parseAlterSession("alter session set TIMEZONE = 'UTC', statement_timeout_in_seconds=5;"),
