@@ -138,6 +138,17 @@ const optionSql = (options: PutOptions) =>
     `OVERWRITE=${bool(options.overwrite ?? false)}`
   ].join(" ")
 
+/**
+ * A stream's target name: a name, not a path (no `/`, `\`, control characters, `.` or `..`).
+ * Anything else is safe — the file URI goes out as a quoted literal — so `f 1 'q'.csv` is too, as
+ * Snowflake allows.
+ */
+const isFileName = (name: string) =>
+  name !== "" &&
+  name !== "." &&
+  name !== ".." &&
+  ![...name].some((c) => c === "/" || c === "\\" || c.charCodeAt(0) < 0x20)
+
 const DEFAULT_COMPRESSION_LEVEL = 1
 
 const SOURCE_COMPRESSIONS = new Set([
@@ -393,7 +404,7 @@ export const makeWith = (
       const tail = optionSql(options)
       if (typeof source === "object" && !Array.isArray(source)) {
         const streamed = source as StreamSource<E>
-        if (!/^[^/\\'";\s]+$/.test(streamed.name)) {
+        if (!isFileName(streamed.name)) {
           return yield* new StageUploadError({
             message: `Not a valid target file name: ${JSON.stringify(streamed.name)}`
           })

@@ -62,6 +62,40 @@ describe("PUT of a file as it is (gcs, encrypted)", () => {
   )
 })
 
+describe("PUT of a stream by its name (gcs, encrypted)", () => {
+  it.scopedLive("spaces, quotes and non-ASCII letters are a name; a path, . or .. is a typed error", () =>
+    Effect.gen(function* () {
+      const { stages } = yield* withStages("gcs")
+      const dir = yield* scratch
+      const name = "f 1 'q' ünï.csv"
+      const put = yield* stages.put(
+        { stream: Stream.make(new TextEncoder().encode("1,x\n")), name },
+        "@~/names",
+        {
+          autoCompress: false
+        }
+      )
+      assert.deepStrictEqual(
+        put.map((r) => [r.target, r.status]),
+        [[name, "UPLOADED"]]
+      )
+      assert.deepStrictEqual(
+        (yield* stages.list("@~/names")).map((f) => f.name),
+        [`names/${name}`]
+      )
+      yield* stages.get("@~/names", dir)
+      assert.strictEqual(readFileSync(join(dir, name), "utf8"), "1,x\n")
+      for (const bad of ["a/b.csv", "a\\b.csv", ".", "..", "", "x\ny.csv"]) {
+        const error = yield* Effect.flip(
+          stages.put({ stream: Stream.make(new Uint8Array([1])), name: bad }, "@~/names")
+        )
+        assert.strictEqual(error._tag, "StageUploadError")
+        assert.include(error.message, "Not a valid target file name", JSON.stringify(bad))
+      }
+    })
+  )
+})
+
 describe("PUT with auto-compression (gcs, encrypted)", () => {
   it.scopedLive("level 1 (default) and level 9 both gzip, 9 smaller; GET gives the same bytes back", () =>
     Effect.gen(function* () {
