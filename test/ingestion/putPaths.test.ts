@@ -12,6 +12,7 @@ import { join } from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
+import * as CopyInto from "../../src/sql/CopyInto.js"
 import { withStages } from "./support.js"
 
 const scratch = Effect.acquireRelease(
@@ -92,6 +93,48 @@ describe("PUT of a stream by its name (gcs, encrypted)", () => {
         assert.strictEqual(error._tag, "StageUploadError")
         assert.include(error.message, "Not a valid target file name", JSON.stringify(bad))
       }
+    })
+  )
+})
+
+describe("stage paths with spaces, quotes and non-ASCII letters (gcs, encrypted)", () => {
+  it.scopedLive("PUT, LIST, COPY INTO, GET and REMOVE reach them (the reference goes quoted)", () =>
+    Effect.gen(function* () {
+      const { stages, ingestion, sf } = yield* withStages("gcs")
+      const dir = yield* scratch
+      yield* sf.execute("CREATE STAGE landing")
+      yield* sf.execute("CREATE TABLE spaced (a NUMBER, b VARCHAR)")
+      for (const path of ["@landing/a b/", "@landing/ünï/", "@landing/it's/"]) {
+        const put = yield* stages.put(
+          { stream: Stream.make(new TextEncoder().encode("1,x\n")), name: "f.csv" },
+          path
+        )
+        assert.deepStrictEqual(
+          put.map((r) => r.status),
+          ["UPLOADED"],
+          path
+        )
+      }
+      assert.deepStrictEqual(
+        (yield* stages.list("@landing")).map((f) => f.name),
+        ["landing/a b/f.csv.gz", "landing/it's/f.csv.gz", "landing/ünï/f.csv.gz"]
+      )
+      assert.deepStrictEqual(
+        (yield* stages.list("@landing/a b/")).map((f) => f.name),
+        ["landing/a b/f.csv.gz"]
+      )
+      const copied = yield* ingestion.copyInto(CopyInto.table("spaced").pipe(CopyInto.from("@landing/a b/")))
+      assert.strictEqual(copied.rowsLoaded, 1)
+      const got = yield* stages.get("@landing/ünï/", dir)
+      assert.deepStrictEqual(
+        got.map((r) => [r.file, r.status]),
+        [["f.csv.gz", "DOWNLOADED"]]
+      )
+      yield* stages.remove("@landing/it's/")
+      assert.deepStrictEqual(
+        (yield* stages.list("@landing")).map((f) => f.name),
+        ["landing/a b/f.csv.gz", "landing/ünï/f.csv.gz"]
+      )
     })
   )
 })

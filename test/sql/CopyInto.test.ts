@@ -118,14 +118,20 @@ describe("CopyInto rendering", () => {
       sql(CopyInto.table(['t"; DROP TABLE x; --']).pipe(CopyInto.from("@s"))),
       'COPY INTO "t""; DROP TABLE x; --"'
     )
-    // stage references and transforms: refused
-    for (const stage of ["@s; DROP TABLE t", "@s' --", "@s/*x*/", "@s x"]) {
+    // stage references: an odd path is quoted whole, anything else after the name refused
+    assert.include(sql(CopyInto.table("t").pipe(CopyInto.from("@s/*x*/"))), "FROM '@s/*x*/'")
+    assert.include(
+      sql(CopyInto.table("t").pipe(CopyInto.from("@s/it's -- here/"))),
+      "FROM '@s/it''s -- here/'"
+    )
+    for (const stage of ["@s; DROP TABLE t", "@s' --", "@s x", "@s/a\nb"]) {
       assert.strictEqual(
         error(CopyInto.table("t").pipe(CopyInto.from(stage)))?._tag,
         "FileFormatError",
         stage
       )
     }
+    // transforms: refused
     for (const expression of ["$1; DROP TABLE t", "$1 -- c", "'unterminated", "$1 /* x */"]) {
       assert.strictEqual(
         error(CopyInto.table("t").pipe(CopyInto.from("@s"), CopyInto.select([expression])))?._tag,
