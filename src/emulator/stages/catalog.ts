@@ -1,6 +1,6 @@
 /**
  * What the emulator knows about stages that DuckDB does not: named stages (with their file
- * format and comment), one master key per stage (user, table or named; AES-128 as Snowflake's
+ * format and comment), named file formats, one master key per stage (user, table or named; AES-128 as Snowflake's
  * stages use), and per-table load history so COPY INTO does not load a file twice.
  *
  * A TEMPORARY stage belongs to the session that created it, as in Snowflake: only that session
@@ -24,6 +24,16 @@ export interface NamedStage {
   readonly session: string | undefined
   /** Storage key prefix of its files, ending in `/`. */
   readonly root: string
+  readonly createdOn: Date
+}
+
+/** A named file format (CREATE FILE FORMAT): its options, as COPY INTO and CREATE STAGE take them. */
+export interface NamedFileFormat {
+  readonly database: string
+  readonly schema: string
+  readonly name: string
+  readonly options: Options
+  readonly comment: string
   readonly createdOn: Date
 }
 
@@ -51,6 +61,8 @@ export class StageCatalog {
   private readonly temporary = new Map<string, Map<string, NamedStage>>()
   private readonly keys = new Map<string, Buffer>()
   private readonly history = new Map<string, Map<string, LoadRecord>>()
+  /** Named file formats by `database.schema.name`. */
+  readonly fileFormats = new Map<string, NamedFileFormat>()
 
   /** The named stage `key` as `session` sees it: its own temporary stage first. */
   find(key: string, session: string): NamedStage | undefined {

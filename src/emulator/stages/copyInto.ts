@@ -20,6 +20,7 @@ import { fixedCol, rowsResult, textCol } from "./columns.js"
 import { parseTransform, stageTransformed } from "./copyTransform.js"
 import { decryptObject } from "./crypto.js"
 import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
+import { resolveFileFormat } from "./fileFormats.js"
 import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
 import type { HookEnv } from "./hook.js"
 import {
@@ -235,10 +236,9 @@ export const copyInto = (
           )
     const target: Target = { ...found, columns }
 
-    const formatOption = options.get("FILE_FORMAT")
     const format = merge(
       stage.named?.fileFormat ?? new Map(),
-      formatOption?.kind === "options" ? formatOption.options : undefined
+      yield* resolveFileFormat(deps, options.get("FILE_FORMAT"), env)
     )
     const type = (textOption(format, "TYPE") ?? "CSV").toUpperCase()
     if (type !== "CSV" && type !== "JSON" && type !== "PARQUET")

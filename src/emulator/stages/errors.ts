@@ -16,6 +16,13 @@ export const tableMissing = (name: string) =>
     `SQL compilation error:\nTable '${name}' does not exist or not authorized.`
   )
 
+export const fileFormatMissing = (name: string) =>
+  new EngineError(
+    "002003",
+    "02000",
+    `SQL compilation error:\nFile format '${name}' does not exist or not authorized.`
+  )
+
 export const stageExists = (name: string) =>
   new EngineError("002002", "42710", `SQL compilation error:\nObject '${name}' already exists.`)
 

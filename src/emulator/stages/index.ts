@@ -9,6 +9,7 @@ import type { EngineHooks } from "../engine/Engine.js"
 import { makeBindStageHook } from "./bindStage.js"
 import { StageCatalog } from "./catalog.js"
 import { copyInto } from "./copyInto.js"
+import { fileFormatStatement } from "./fileFormats.js"
 import type { StatementHook } from "./hook.js"
 import { stageTokens, upper } from "./sqlText.js"
 import { endSession, type StageDeps, stageStatement } from "./statements.js"
@@ -43,7 +44,7 @@ const stageStatementHook = (deps: StageDeps): StatementHook => {
     if (head === undefined || !FIRST_WORDS.has(head)) return undefined
     const tokens = stageTokens(sql)
     if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env, sql)
-    const handled = stageStatement(deps, tokens, env)
+    const handled = fileFormatStatement(deps, tokens, env) ?? stageStatement(deps, tokens, env)
     return handled === undefined ? undefined : Effect.suspend(() => handled)
   }
 }

@@ -7,6 +7,7 @@ import type { StatementResult } from "../engine/Engine.js"
 import { namedKey, namedRoot, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
 import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
 import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
+import { resolveFileFormat } from "./fileFormats.js"
 import type { HookEnv, HookResult } from "./hook.js"
 import {
   boolOption,
@@ -225,13 +226,13 @@ const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: Ho
       yield* removeAll(deps, existing.root)
       deps.catalog.remove(key, existing)
     }
-    const format = options.get("FILE_FORMAT")
+    const fileFormat = (yield* resolveFileFormat(deps, options.get("FILE_FORMAT"), env)) ?? new Map()
     deps.catalog.add(key, {
       database,
       schema,
       name,
       url: textOption(options, "URL") ?? "",
-      fileFormat: format?.kind === "options" ? format.options : new Map(),
+      fileFormat,
       comment: textOption(options, "COMMENT") ?? "",
       session,
       root: namedRoot(database, schema, name, session),
