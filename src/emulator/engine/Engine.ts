@@ -119,7 +119,9 @@ export interface StatementHookEnv {
  */
 export type StatementHook = (
   sql: string,
-  env: StatementHookEnv
+  env: StatementHookEnv,
+  /** Runs another statement through the engine's own path (a hook that rewrites a query). */
+  run: (sql: string) => Effect.Effect<StatementResult, EngineError>
 ) => Effect.Effect<StatementResult, EngineError> | undefined
 
 /**

@@ -512,7 +512,9 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
     return Effect.flatMap(
       Ref.get(deps.context),
       (context) =>
-        hooks.statement(sql, { connection, context, sessionId: deps.sessionId }) ?? dispatch(sql, rest)
+        hooks.statement(sql, { connection, context, sessionId: deps.sessionId }, (other) =>
+          dispatch(other, rest)
+        ) ?? dispatch(sql, rest)
     )
   }
 

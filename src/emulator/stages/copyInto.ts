@@ -323,7 +323,7 @@ export const copyInto = (
             transformed.transform,
             transformed.alias,
             records,
-            file.name,
+            file.relative,
             type === "JSON",
             { ...ctx, sessionId: env.sessionId }
           ).pipe(Effect.mapError(internal))

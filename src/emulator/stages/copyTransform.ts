@@ -108,8 +108,12 @@ export const parseTransform = (
   return { transform: { expressions, stage, rest }, ...(alias === undefined ? {} : { alias }) }
 }
 
-/** An expression with `$n` (or `alias.$n`) and the METADATA$ columns pointing at the staged record. */
-const pointAtRecord = (expression: string, alias: string | undefined, file: string): string => {
+/**
+ * SQL with `$n` (or `alias.$n`, the alias dropped when given) and the METADATA$ columns pointing
+ * at a staged record: `$n` is its column `c<n>`, METADATA$FILENAME the SQL `file`,
+ * METADATA$FILE_ROW_NUMBER its `__row` + 1.
+ */
+export const pointAtRecord = (expression: string, alias: string | undefined, file: string): string => {
   const tokens = tokenize(expression)
   const out: Array<string> = []
   for (let k = 0; k < tokens.length; k++) {
@@ -123,7 +127,7 @@ const pointAtRecord = (expression: string, alias: string | undefined, file: stri
       }
       out.push(quoteIdent(`c${next.text}`))
       k++
-    } else if (isWord(t, "METADATA$FILENAME")) out.push(quoteString(file))
+    } else if (isWord(t, "METADATA$FILENAME")) out.push(file)
     else if (isWord(t, "METADATA$FILE_ROW_NUMBER")) out.push(`(${quoteIdent("__row")} + 1)`)
     else out.push(t.text)
   }
@@ -162,7 +166,7 @@ export const stageTransformed = (
     const staged = Effect.gen(function* () {
       yield* appendRecords(connection, name, records, width)
       const selected = transform.expressions.map(
-        (e, i) => `${pointAtRecord(e, alias, file)} AS ${quoteIdent(`x${i}`)}`
+        (e, i) => `${pointAtRecord(e, alias, quoteString(file))} AS ${quoteIdent(`x${i}`)}`
       )
       const translated = toDuckDb(
         `SELECT ${quoteIdent("__row")} AS ${quoteIdent("__row")}, ${selected.join(", ")} FROM ${source}`,

@@ -15,4 +15,9 @@ export type HookResult = StatementResult & {
 }
 
 /** Undefined when the statement is not one the hook answers. */
-export type StatementHook = (sql: string, env: HookEnv) => Effect.Effect<HookResult, EngineError> | undefined
+export type StatementHook = (
+  sql: string,
+  env: HookEnv,
+  /** Runs another statement through the engine's own path. */
+  run: (sql: string) => Effect.Effect<StatementResult, EngineError>
+) => Effect.Effect<HookResult, EngineError> | undefined

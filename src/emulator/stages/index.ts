@@ -12,6 +12,7 @@ import { copyInto } from "./copyInto.js"
 import { fileFormatStatement } from "./fileFormats.js"
 import type { StatementHook } from "./hook.js"
 import { stageTokens, upper } from "./sqlText.js"
+import { stagedQuery } from "./stagedQuery.js"
 import { endSession, type StageDeps, stageStatement } from "./statements.js"
 import type { StageStorage } from "./storage.js"
 
@@ -38,9 +39,10 @@ export const makeStageHooks = (storage: StageStorage): EngineHooks => {
 
 /** The hook answering stage statements. */
 const stageStatementHook = (deps: StageDeps): StatementHook => {
-  return (sql, env) => {
+  return (sql, env, run) => {
     // cheap test first: most statements are not ours
     const head = /^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase()
+    if (head === "SELECT" || head === "WITH") return stagedQuery(deps, sql, env, run)
     if (head === undefined || !FIRST_WORDS.has(head)) return undefined
     const tokens = stageTokens(sql)
     if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env, sql)

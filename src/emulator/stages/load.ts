@@ -162,7 +162,9 @@ export const appendRecords = (
   connection: DuckDBConnection,
   name: string,
   records: ReadonlyArray<ParsedRecord>,
-  width: number
+  width: number,
+  /** A last column's value, the same for every record (the file a staged query read them from). */
+  file?: string
 ): Effect.Effect<void, DuckFailure> =>
   interruptible(connection, async () => {
     const appender = await connection.createAppender(name, "main", "temp")
@@ -174,6 +176,7 @@ export const appendRecords = (
           if (value === null || value === undefined) appender.appendNull()
           else appender.appendVarchar(value)
         }
+        if (file !== undefined) appender.appendVarchar(file)
         appender.endRow()
       })
     } finally {

@@ -1,0 +1,119 @@
+/**
+ * Querying staged files: `SELECT … FROM @stage[/path] [(FILE_FORMAT => 'name', PATTERN => '…')]
+ * [alias] …`. The files the reference names are read as COPY INTO reads them (decrypted,
+ * gunzipped, parsed with the named format, else the stage's, else CSV defaults) into a temporary
+ * table — a row per record: `c1`, `c2`, … (a JSON document is `c1`), its `__row` and `__file` —
+ * and the query, its `$n`, METADATA$FILENAME and METADATA$FILE_ROW_NUMBER pointed at that table,
+ * runs through the engine like any other. One stage reference per query.
+ */
+import { Effect } from "effect"
+import { runStatement } from "../engine/duck.js"
+import type { EngineError, StatementResult } from "../engine/Engine.js"
+import { quoteIdent, significant, type Token, tokenize } from "../engine/lexer.js"
+import { merge, readBody } from "./copyInto.js"
+import { pointAtRecord } from "./copyTransform.js"
+import { internal, syntax } from "./errors.js"
+import { resolveFileFormat } from "./fileFormats.js"
+import { type ParsedRecord, parseCsv, parseJson } from "./formats.js"
+import type { HookEnv } from "./hook.js"
+import { appendRecords } from "./load.js"
+import { textOption } from "./sqlText.js"
+import { patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+
+interface StageReference {
+  readonly stage: string
+  /** Where the reference (with its options) stands in the SQL text. */
+  readonly start: number
+  readonly end: number
+  readonly format: string | undefined
+  readonly pattern: string | undefined
+}
+
+const unquote = (literal: string) => literal.slice(1, -1).replace(/''/g, "'")
+
+/** The first `FROM @…` / `JOIN @…` (or `'@…'`) of a query, with its options. */
+const findStageReference = (sql: string): StageReference | undefined => {
+  const tokens = significant(tokenize(sql))
+  for (let k = 1; k < tokens.length; k++) {
+    const t = tokens[k] as Token
+    const before = (tokens[k - 1] as Token).text.toUpperCase()
+    if (before !== "FROM" && before !== "JOIN") continue
+    let stage: string
+    let end: number
+    if (t.text === "@") {
+      end = t.start
+      while (end < sql.length && !/[\s(),;]/.test(sql[end] as string)) end++
+      stage = sql.slice(t.start, end)
+    } else if (t.kind === "string" && t.text.startsWith("'@")) {
+      end = t.start + t.text.length
+      stage = unquote(t.text)
+    } else continue
+    const options = /^\s*\(([^()]*=>[^()]*)\)/.exec(sql.slice(end))
+    const inner = options?.[1] ?? ""
+    const format = /FILE_FORMAT\s*=>\s*(?:'((?:[^']|'')*)'|([A-Za-z0-9_$."]+))/i.exec(inner)
+    const pattern = /PATTERN\s*=>\s*'((?:[^']|'')*)'/i.exec(inner)
+    return {
+      stage,
+      start: t.start,
+      end: end + (options?.[0].length ?? 0),
+      format: format === null ? undefined : (format[2] ?? format[1]?.replace(/''/g, "'")),
+      pattern: pattern?.[1]?.replace(/''/g, "'")
+    }
+  }
+  return undefined
+}
+
+let tableCounter = 0
+
+/** The staged-file query `sql` answered, or undefined when it reads no stage. */
+export const stagedQuery = (
+  deps: StageDeps,
+  sql: string,
+  env: HookEnv,
+  run: (sql: string) => Effect.Effect<StatementResult, EngineError>
+): Effect.Effect<StatementResult, EngineError> | undefined => {
+  if (!/\b(FROM|JOIN)\s+'?@/i.test(sql)) return undefined
+  const reference = findStageReference(sql)
+  if (reference === undefined) return undefined
+  return Effect.gen(function* () {
+    const stage = yield* resolveStage(deps, reference.stage, env)
+    const named =
+      reference.format === undefined
+        ? undefined
+        : yield* resolveFileFormat(deps, { kind: "text", value: reference.format, quoted: false }, env)
+    const format = merge(stage.named?.fileFormat ?? new Map(), named)
+    const type = (textOption(format, "TYPE") ?? "CSV").toUpperCase()
+    if (type !== "CSV" && type !== "JSON")
+      return yield* Effect.fail(syntax(`querying staged ${type} files is not supported by the emulator`))
+    const objects = yield* stageObjects(deps, stage, patternOf(reference.pattern))
+    const files: Array<{ readonly name: string; readonly records: ReadonlyArray<ParsedRecord> }> = []
+    for (const o of objects) {
+      const text = (yield* readBody(deps, o.object.key, stage.masterKey)).toString("utf8")
+      const parsed = type === "CSV" ? parseCsv(text, format) : parseJson(text, format, undefined)
+      files.push({ name: o.relative, records: parsed.records })
+    }
+    const width = files.reduce((w, f) => f.records.reduce((v, r) => Math.max(v, r.cells.length), w), 1)
+    tableCounter += 1
+    const name = `__sf_staged_query_${tableCounter}`
+    const cells = Array.from(
+      { length: width },
+      (_, i) => `${quoteIdent(`c${i + 1}`)} ${type === "JSON" && i === 0 ? "JSON" : "VARCHAR"}`
+    )
+    const { connection } = env
+    yield* runStatement(
+      connection,
+      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (__row BIGINT, ${cells.join(", ")}, __file VARCHAR)`
+    ).pipe(Effect.mapError(internal))
+    const query = Effect.gen(function* () {
+      for (const f of files)
+        yield* appendRecords(connection, name, f.records, width, f.name).pipe(Effect.mapError(internal))
+      const rewritten = sql.slice(0, reference.start) + quoteIdent(name) + sql.slice(reference.end)
+      return yield* run(pointAtRecord(rewritten, undefined, quoteIdent("__file")))
+    })
+    return yield* query.pipe(
+      Effect.ensuring(
+        runStatement(connection, `DROP TABLE IF EXISTS ${quoteIdent(name)}`).pipe(Effect.ignore)
+      )
+    )
+  })
+}
