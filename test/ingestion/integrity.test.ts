@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto"
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { rootCertificates } from "node:tls"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -120,6 +121,15 @@ describe("S3 stage TLS", () => {
           .put({ stream: Stream.make("1\n").pipe(Stream.encodeText), name: "x.csv" }, "@~")
           .pipe(Effect.flip)
         assert.strictEqual(failed._tag, "StageUploadError")
+        // trusting another certificate (one of Node's roots) is no trust in this one: still verified
+        const other = yield* Layer.build(
+          servicesLayer(emulator.url, { storage: { caCertificate: rootCertificates[0] } })
+        )
+        const otherStages = yield* Effect.provide(StageManager.StageManager, other)
+        const refused = yield* otherStages
+          .put({ stream: Stream.make("1\n").pipe(Stream.encodeText), name: "x.csv" }, "@~")
+          .pipe(Effect.flip)
+        assert.strictEqual(refused._tag, "StageUploadError")
       }),
     60_000
   )

@@ -7,7 +7,7 @@
  * when S3 requires them, so streamed bodies of unknown length go up as plain parts.
  */
 import { Agent } from "node:https"
-import { rootCertificates } from "node:tls"
+import { createSecureContext, rootCertificates } from "node:tls"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
@@ -35,9 +35,12 @@ export interface S3Target {
 
 /**
  * An https agent trusting `ca` in addition to Node's built-in roots (`ca` alone would replace
- * them). Scoped to this S3 client: nothing global changes and verification stays on.
+ * them). Scoped to this S3 client: nothing global changes and verification stays on. The roots go
+ * in through one secure context rather than the agent's `ca` option, which the agent would
+ * stringify into its connection-pool key on every request (~1 ms each, ~200 ms of a 200 MB PUT).
  */
-const trusting = (ca: string) => new Agent({ ca: [...rootCertificates, ca], keepAlive: true })
+const trusting = (ca: string) =>
+  new Agent({ secureContext: createSecureContext({ ca: [...rootCertificates, ca] }), keepAlive: true })
 
 const withScheme = (endpoint: string) => (/^https?:\/\//i.test(endpoint) ? endpoint : `https://${endpoint}`)
 
