@@ -41,7 +41,7 @@ import {
 import { columnEncoding, encodingQuery } from "./encode.js"
 import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
 import { packRows } from "./jsonRows.js"
-import { quoteIdent } from "./lexer.js"
+import { likeRegExp, quoteIdent } from "./lexer.js"
 import { dmlResult, fixedColumn, jsonRowsResult, statusResult, textColumn } from "./results.js"
 import { toDuckDb } from "./transpile.js"
 
@@ -153,16 +153,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       const ctx = yield* Ref.get(deps.context)
       const at = w.upper.indexOf("LIKE")
       const pattern = at >= 0 ? w.tokens[at + 1]?.text.slice(1, -1) : undefined
-      const like =
-        pattern === undefined
-          ? undefined
-          : new RegExp(
-              `^${pattern
-                .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-                .replace(/%/g, ".*")
-                .replace(/_/g, ".")}$`,
-              "i"
-            )
+      const like = pattern === undefined ? undefined : likeRegExp(pattern)
       const names = [
         "name",
         "state",

@@ -177,3 +177,13 @@ export const stringValue = (token: Token): string => {
     }
   })
 }
+
+/** SHOW … LIKE '<pattern>' as a regular expression: `%` any run, `_` one character, case ignored. */
+export const likeRegExp = (pattern: string): RegExp =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+      .replace(/%/g, ".*")
+      .replace(/_/g, ".")}$`,
+    "i"
+  )

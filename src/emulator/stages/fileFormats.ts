@@ -6,6 +6,7 @@
  */
 import { Effect } from "effect"
 import type { EngineError, StatementResult } from "../engine/Engine.js"
+import { likeRegExp } from "../engine/lexer.js"
 import { namedKey, qualify } from "./catalog.js"
 import { epochText, rowsResult, textCol, timestampCol } from "./columns.js"
 import { fileFormatMissing, stageExists, syntax } from "./errors.js"
@@ -95,16 +96,7 @@ const show = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) 
   Effect.sync((): StatementResult => {
     const likeAt = tokens.findIndex((t) => upper(t) === "LIKE")
     const like = likeAt >= 0 ? tokens[likeAt + 1]?.value : undefined
-    const likeRe =
-      like === undefined
-        ? undefined
-        : new RegExp(
-            `^${like
-              .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-              .replace(/%/g, ".*")
-              .replace(/_/g, ".")}$`,
-            "i"
-          )
+    const likeRe = like === undefined ? undefined : likeRegExp(like)
     const formats = [...deps.catalog.fileFormats.values()]
       .filter((f) => likeRe === undefined || likeRe.test(f.name))
       .sort((a, b) => a.name.localeCompare(b.name))

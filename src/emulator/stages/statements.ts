@@ -4,6 +4,7 @@
  */
 import { Effect } from "effect"
 import type { StatementResult } from "../engine/Engine.js"
+import { likeRegExp } from "../engine/lexer.js"
 import { namedKey, namedRoot, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
 import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
 import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
@@ -272,16 +273,7 @@ const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: Hoo
     const ctx = env.context
     const likeAt = tokens.findIndex((t) => upper(t) === "LIKE")
     const like = likeAt >= 0 ? tokens[likeAt + 1]?.value : undefined
-    const likeRe =
-      like === undefined
-        ? undefined
-        : new RegExp(
-            `^${like
-              .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
-              .replace(/%/g, ".*")
-              .replace(/_/g, ".")}$`,
-            "i"
-          )
+    const likeRe = like === undefined ? undefined : likeRegExp(like)
     const inAccount = tokens.some((t, i) => upper(t) === "IN" && upper(tokens[i + 1]) === "ACCOUNT")
     const columns = [
       timestampCol("created_on"),
