@@ -14,6 +14,7 @@ import { promisify } from "node:util"
 import { gunzip } from "node:zlib"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
+import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import { EngineError, type StatementResult } from "../engine/Engine.js"
 import { qualify } from "./catalog.js"
 import { fixedCol, rowsResult, textCol } from "./columns.js"
@@ -46,8 +47,6 @@ import {
   upper
 } from "./sqlText.js"
 import { type ListedObject, patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
-
-const COPY = 13824
 
 type OnError =
   | { readonly _tag: "Abort" }
@@ -290,7 +289,12 @@ export const copyInto = (
       .filter((o) => force || history.get(o.object.key)?.md5 !== o.object.md5)
       .map((o) => ({ ...o, name: stage.listPrefix + o.relative }))
     if (chosen.length === 0) {
-      return rowsResult([textCol("status")], [["Copy executed with 0 files processed."]], COPY, ctx)
+      return rowsResult(
+        [textCol("status")],
+        [["Copy executed with 0 files processed."]],
+        STATEMENT_TYPE_ID.copy,
+        ctx
+      )
     }
 
     // parse, stage and check every file before inserting anything
@@ -434,7 +438,7 @@ export const copyInto = (
             textCol("first_error_column_name")
           ],
           rows,
-          COPY,
+          STATEMENT_TYPE_ID.copy,
           ctx
         ),
         stats: { numRowsInserted: total, numRowsDeleted: 0, numRowsUpdated: 0, numDmlDuplicates: 0 }

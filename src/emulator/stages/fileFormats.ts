@@ -5,6 +5,7 @@
  * format's options. (A TEMPORARY format is kept like a permanent one.)
  */
 import { Effect } from "effect"
+import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import type { EngineError, StatementResult } from "../engine/Engine.js"
 import { likeRegExp } from "../engine/lexer.js"
 import { namedKey, qualify } from "./catalog.js"
@@ -21,9 +22,6 @@ import {
   upper
 } from "./sqlText.js"
 import type { StageDeps } from "./statements.js"
-
-const DDL = 24576
-const SHOW = 17408
 
 /** Where `FILE FORMAT` starts, after CREATE/DROP and their modifiers; -1 when it is not there. */
 const fileFormatAt = (tokens: ReadonlyArray<StageToken>) => {
@@ -48,7 +46,8 @@ const create = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv
     const [database, schema, name] = qualified(nameToken.value, env)
     const key = namedKey(database, schema, name)
     const options = readOptions(tokens, i + 1).options
-    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, env.context)
+    const status = (text: string) =>
+      rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, env.context)
     if (deps.catalog.fileFormats.has(key) && !orReplace) {
       if (ifNotExists) return status(`${name} already exists, statement succeeded.`)
       return yield* Effect.fail(stageExists(name))
@@ -76,7 +75,8 @@ const drop = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv, 
     const nameToken = tokens[i]
     if (nameToken === undefined) return yield* Effect.fail(syntax("DROP FILE FORMAT needs a name"))
     const [database, schema, name] = qualified(nameToken.value, env)
-    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, env.context)
+    const status = (text: string) =>
+      rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, env.context)
     if (!deps.catalog.fileFormats.delete(namedKey(database, schema, name))) {
       if (ifExists) return status(`Drop statement executed successfully (${name} already dropped).`)
       return yield* Effect.fail(fileFormatMissing(`${database}.${schema}.${name}`))
@@ -114,7 +114,7 @@ const show = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) 
       f.comment,
       JSON.stringify(Object.fromEntries([...f.options].map(([k, v]) => [k, optionJson(v)])))
     ])
-    return rowsResult(columns, rows, SHOW, env.context)
+    return rowsResult(columns, rows, STATEMENT_TYPE_ID.show, env.context)
   })
 
 /** CREATE / DROP FILE FORMAT and SHOW FILE FORMATS; undefined for any other statement. */

@@ -3,6 +3,7 @@
  * (transfer instructions, §9.2), LIST and REMOVE (§9.6). COPY INTO lives in copyInto.ts.
  */
 import { Effect } from "effect"
+import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import type { StatementResult } from "../engine/Engine.js"
 import { likeRegExp } from "../engine/lexer.js"
 import { namedKey, namedRoot, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
@@ -22,10 +23,6 @@ import {
 } from "./sqlText.js"
 import type { StageStorage, StoredObject } from "./storage.js"
 import { downloadData, uploadData } from "./transfer.js"
-
-const DDL = 24576
-const SHOW = 17408
-const QUERY = 4096
 
 export interface StageDeps {
   readonly storage: StageStorage
@@ -94,7 +91,7 @@ const list = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) 
     return rowsResult(
       [textCol("name"), fixedCol("size"), textCol("md5"), textCol("last_modified")],
       objects.map((o) => [o.name, String(o.object.size), o.object.md5, o.object.lastModified.toUTCString()]),
-      QUERY,
+      STATEMENT_TYPE_ID.query,
       ctx
     )
   })
@@ -111,7 +108,7 @@ const remove = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv
     return rowsResult(
       [textCol("name"), textCol("result")],
       objects.map((o) => [o.name, "removed"]),
-      QUERY,
+      STATEMENT_TYPE_ID.query,
       ctx
     )
   })
@@ -217,7 +214,7 @@ const createStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: Ho
     const [database, schema, name] = qualify(ref.parts, ctx)
     const key = namedKey(database, schema, name)
     const options: Options = readOptions(tokens, mods.i + 1).options
-    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
+    const status = (text: string) => rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, ctx)
     // a temporary stage only meets the session's own temporary stage of that name
     const session = mods.temporary ? env.sessionId : undefined
     const existing = deps.catalog.get(key, session)
@@ -251,7 +248,7 @@ const dropStage = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: Hook
     if (ref?.kind !== "named") return yield* Effect.fail(syntax("DROP STAGE needs a name"))
     const [database, schema, name] = qualify(ref.parts, ctx)
     const key = namedKey(database, schema, name)
-    const status = (text: string) => rowsResult([textCol("status")], [[text]], DDL, ctx)
+    const status = (text: string) => rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, ctx)
     const existing = deps.catalog.find(key, env.sessionId)
     if (existing === undefined) {
       if (mods.ifClause) return status(`Drop statement executed successfully (${name} already dropped).`)
@@ -320,7 +317,7 @@ const showStages = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: Hoo
         "ROLE",
         "N"
       ])
-    return rowsResult(columns, rows, SHOW, ctx)
+    return rowsResult(columns, rows, STATEMENT_TYPE_ID.show, ctx)
   })
 
 /** The statement's handler, or undefined when it is not a stage statement. */
