@@ -66,9 +66,9 @@ export interface BulkInsertOptions {
   /** Default ABORT_STATEMENT: one bad record fails the load. `CONTINUE` loads the rest and reports. */
   readonly onError?: CopyOptions.OnError | undefined
   /**
-   * CSV and JSON: bytes of serialized records per file (default 256 MiB, about 60–90 MB
-   * gzipped: Snowflake loads the files of one COPY in parallel, and recommends 100–250 MB
-   * compressed). Parquet is always one file.
+   * Bytes of serialized records per file (default 256 MiB, about 60–90 MB gzipped CSV:
+   * Snowflake loads the files of one COPY in parallel, and recommends 100–250 MB compressed).
+   * Parquet files end at the first row group (65,536 records) past it.
    */
   readonly fileSize?: number | undefined
 }
@@ -194,7 +194,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
           format === "csv"
             ? csv(all, keys, { header: false, lineEnd: "\n" })
             : format === "parquet"
-              ? parquetBody(all, first.value, keys, columns)
+              ? parquetBody(all, first.value, keys, columns, options.fileSize ?? DEFAULT_FILE_SIZE)
               : all.pipe(
                   Stream.map((record) =>
                     stringifyLossless(Object.fromEntries(keys.map((k, i) => [names[i], record[k] ?? null])))
@@ -204,6 +204,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
                 )
         // One directory per load: the COPY takes exactly its files, however many there are.
         const directory = `${tableStage(table)}/bulk_${globalThis.crypto.randomUUID()}`
+        // Parquet files end where the writer ends them (FILE_END), each a whole file.
         const fileSize =
           format === "parquet" ? Number.POSITIVE_INFINITY : (options.fileSize ?? DEFAULT_FILE_SIZE)
         // The directory goes whatever happens: files a failed or partial load left behind would

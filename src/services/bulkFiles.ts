@@ -8,7 +8,8 @@
  * all-or-nothing of ABORT_STATEMENT then hold across every file, as they would for one.
  *
  * The records stream runs once; each file is a stream that takes pieces from it until it holds
- * `fileSize` bytes (cut between pieces: the serializers emit whole lines), so memory holds one
+ * `fileSize` bytes (cut between pieces: the serializers emit whole lines) or until a `FILE_END`
+ * piece (formats whose files must be complete in themselves, Parquet), so memory holds one
  * pulled chunk, not a file. A file's upload overlaps with writing the next (at most two in flight);
  * every file's upload result is returned, in file order.
  */
@@ -22,6 +23,7 @@ import * as Stream from "effect/Stream"
 import * as Take from "effect/Take"
 import { type SnowflakeError, StageUploadError } from "../errors/index.js"
 import type { UploadResult } from "../protocol/transfer/results.js"
+import { isFileEnd } from "../streams/export/fileEnd.js"
 import type { StageManagerService } from "./StageManager.js"
 
 const bytesOf = (chunk: Chunk.Chunk<Uint8Array>) => {
@@ -74,7 +76,12 @@ export const putInFiles = <E>(
             })
         })
       )
-      /** Pending pieces of at most `budget` bytes (at least one piece), or undefined at the end. */
+      // A FILE_END piece was taken: the file being written ends here, whatever its size.
+      let cut = false
+      /**
+       * Pending pieces of at most `budget` bytes (at least one piece unless the first is a
+       * FILE_END, which is taken and sets `cut`), or undefined at the end.
+       */
       const take = (budget: number): Effect.Effect<Chunk.Chunk<Uint8Array> | undefined, E> =>
         Effect.gen(function* () {
           while (at >= pending.length) {
@@ -84,8 +91,13 @@ export const putInFiles = <E>(
           const out: Array<Uint8Array> = []
           let size = 0
           while (at < pending.length && (out.length === 0 || size + pending[at]!.length <= budget)) {
-            size += pending[at]!.length
-            out.push(pending[at++]!)
+            const piece = pending[at++]!
+            if (isFileEnd(piece)) {
+              cut = true
+              break
+            }
+            size += piece.length
+            out.push(piece)
           }
           return Chunk.unsafeFromArray(out)
         })
@@ -110,15 +122,20 @@ export const putInFiles = <E>(
       const writeAll = Effect.gen(function* () {
         for (let n = 1; ; n++) {
           if (uploads.length >= IN_FLIGHT) yield* Fiber.join(uploads[uploads.length - IN_FLIGHT]!)
-          const first = yield* take(fileSize)
+          let first: Chunk.Chunk<Uint8Array> | undefined
+          // a file end right where a file would start anyway makes no empty file
+          do {
+            cut = false
+            first = yield* take(fileSize)
+          } while (first !== undefined && Chunk.isEmpty(first))
           if (first === undefined) break
           let size = bytesOf(first)
           const rest = Stream.repeatEffectChunkOption(
             Effect.suspend(() =>
-              size >= fileSize
+              size >= fileSize || cut
                 ? Effect.fail(Option.none())
                 : Effect.flatMap(Effect.mapError(take(fileSize - size), Option.some), (chunk) => {
-                    if (chunk === undefined) return Effect.fail(Option.none())
+                    if (chunk === undefined || Chunk.isEmpty(chunk)) return Effect.fail(Option.none())
                     size += bytesOf(chunk)
                     return Effect.succeed(chunk)
                   })

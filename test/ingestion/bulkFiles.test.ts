@@ -44,6 +44,46 @@ describe("Ingestion.bulkInsert in several files", () => {
   )
 
   it.scopedLive(
+    "Parquet: files end at row groups past fileSize, or where NUMBER values outgrow INT64; every value exact",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE typed (id NUMBER, amount NUMBER(38,2), label VARCHAR)")
+        const wide = 10n ** 20n + 7n
+        // 140,000 records: three row groups of up to 65,536; one value past 18 digits in the second
+        const records = Stream.range(0, 139_999).pipe(
+          Stream.map((i) => ({ id: i === 70_000 ? wide : i, amount: i / 4, label: `r${i}` }))
+        )
+        const check = Effect.map(
+          sf.execute(
+            "SELECT COUNT(*) AS n, SUM(id)::VARCHAR AS ids, SUM(amount)::VARCHAR AS amounts, MAX(id)::VARCHAR AS top, MAX(CASE WHEN id = 139999 THEN label END) AS l FROM typed"
+          ),
+          (r) => r.rows[0]!
+        )
+        const ids = (139_999n * 140_000n) / 2n - 70_000n + wide
+        for (const [fileSize, files] of [
+          [undefined, 2], // the first row group's file is INT64; the wide value starts a second
+          [1, 3] // a file per row group
+        ] as const) {
+          yield* sf.execute("TRUNCATE TABLE typed")
+          const result = yield* ingestion.bulkInsert("typed", records, { format: "parquet", fileSize })
+          assert.deepStrictEqual(
+            [result.rowsLoaded, result.filesProcessed],
+            [140_000, files],
+            String(fileSize)
+          )
+          const row = yield* check
+          assert.deepStrictEqual(
+            [Number(row.N), row.IDS, row.AMOUNTS, row.TOP, row.L],
+            [140_000, String(ids), "2449982500.00", String(wide), "r139999"]
+          )
+          assert.deepStrictEqual((yield* sf.execute("LIST @%typed")).rows, [], "purged")
+        }
+      }),
+    120_000
+  )
+
+  it.scopedLive(
     "a bad record in a later file: ABORT_STATEMENT loads no file at all; CONTINUE names that file and line",
     () =>
       Effect.gen(function* () {

@@ -35,7 +35,22 @@ export interface ColumnPlan {
   readonly element: SchemaElement
   /** A decoded value (never null) to the writer's value; throws on a value that does not fit. */
   readonly convert: (value: unknown) => unknown
+  /**
+   * NUMBER(p > 18, s ≤ 18) only: the INT64 element a file may use instead of `element` when every
+   * converted value it holds passes `fits` (below 10^18 in magnitude, so within DECIMAL(18, s)).
+   * Encoding 16-byte FIXED_LEN_BYTE_ARRAY decimals costs the writer a BigInt loop and two
+   * allocations per value; a loader whose files each choose their own schema (`bulkInsert`) takes
+   * the narrow one while the values allow. The rowtype alone never does: an export keeps the
+   * column's declared type.
+   */
+  readonly narrow?:
+    | { readonly element: SchemaElement; readonly fits: (converted: unknown) => boolean }
+    | undefined
 }
+
+const NARROW_LIMIT = 10n ** 18n
+const fitsNarrow = (converted: unknown): boolean =>
+  typeof converted === "bigint" && converted < NARROW_LIMIT && converted > -NARROW_LIMIT
 
 const MAX_INT64_PRECISION = 18
 
@@ -129,6 +144,25 @@ export const planColumn = (
         }
       }
       const decimal = { precision, scale }
+      const narrowDecimal = { precision: MAX_INT64_PRECISION, scale }
+      const narrow =
+        precision > MAX_INT64_PRECISION && scale <= MAX_INT64_PRECISION
+          ? {
+              element: {
+                name,
+                type: "INT64" as const,
+                repetition_type: optional,
+                ...(scale === 0
+                  ? {}
+                  : {
+                      converted_type: "DECIMAL" as const,
+                      ...narrowDecimal,
+                      logical_type: { type: "DECIMAL" as const, ...narrowDecimal }
+                    })
+              },
+              fits: fitsNarrow
+            }
+          : undefined
       const element: SchemaElement =
         precision <= MAX_INT64_PRECISION
           ? { name, type: "INT64", repetition_type: optional }
@@ -145,7 +179,8 @@ export const planColumn = (
           ...decimal,
           logical_type: { type: "DECIMAL", ...decimal }
         },
-        convert: (value) => unscaled(column, value, scale)
+        convert: (value) => unscaled(column, value, scale),
+        narrow
       }
     }
     case "real":
