@@ -13,9 +13,9 @@
  * Stage references are spelled canonically: unquoted names upper-case, paths exact.
  * - list / remove: stage and pattern.
  * - copyInto: the rendered COPY statement, normalised like any SQL.
- * - bulkInsert: table, format, onError, the named columns, and the number and SHA-256 of the
- *   records as JSON lines. The records are read whole first, so the same records in an array or
- *   a stream match.
+ * - bulkInsert: table (canonical), format, onError, the named columns, and the number and SHA-256
+ *   of the records as JSON lines, so the same records in an array or a stream match. The records
+ *   are digested as they stream by — to the live load when recording — never held whole.
  *
  * Validation failures (a bad stage reference, a missing file, an invalid COPY) fail here exactly
  * as the live call would, before anything is recorded or looked up.
@@ -23,7 +23,6 @@
 import { createHash } from "node:crypto"
 import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Scope from "effect/Scope"
@@ -40,13 +39,7 @@ import { stageReference } from "../sql/stage.js"
 import { stringifyLossless } from "../streams/export/values.js"
 import type { RecordedContext, Request } from "./Cassette.js"
 import * as Fingerprint from "./Fingerprint.js"
-import { normalizeStage } from "./normalizeSql.js"
-
-const sha256 = (chunks: Iterable<Uint8Array | string>): string => {
-  const hash = createHash("sha256")
-  for (const chunk of chunks) hash.update(chunk)
-  return hash.digest("hex")
-}
+import { normalizeObjectName, normalizeStage } from "./normalizeSql.js"
 
 const defined = <A extends Record<string, unknown>>(fields: A): A =>
   Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as A
@@ -225,32 +218,89 @@ export const copyInto = (
 const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stream.Stream<A, E> =>
   Stream.StreamTypeId in (value as object)
 
-/** A bulk insert's fingerprint, and its records read whole (to send live, from memory). */
+/** Records as JSON lines into one SHA-256, a chunk at a time, and how many went in. */
+const recordsDigest = () => {
+  const hash = createHash("sha256")
+  let count = 0
+  return {
+    add: (records: Iterable<Readonly<Record<string, unknown>>>): void => {
+      for (const record of records) {
+        hash.update(`${stringifyLossless(record)}\n`)
+        count++
+      }
+    },
+    done: () => ({ records: count, digest: hash.digest("hex") })
+  }
+}
+
+/**
+ * The request of a bulk insert: the table spelled canonically (`people`, `PEOPLE` and `"PEOPLE"`
+ * are one table to Snowflake), format, onError, the named columns, and its records' digest.
+ */
+const bulkInsertRequest = (
+  defaults: RecordedContext,
+  table: string,
+  options: BulkInsertOptions,
+  records: { readonly records: number; readonly digest: string }
+): Request =>
+  withContext(
+    defaults,
+    defined({
+      operation: "bulkInsert" as const,
+      table: normalizeObjectName(table),
+      columns: options.columns,
+      ...records,
+      options: { format: options.format ?? "csv", onError: options.onError ?? "ABORT_STATEMENT" }
+    })
+  )
+
+const asStream = <E>(records: Records<E>): Stream.Stream<Readonly<Record<string, unknown>>, E> =>
+  isStream(records) ? records : Stream.fromIterable(records)
+
+/** A bulk insert's fingerprint (for replay): its records digested as they stream by, never held. */
 export const bulkInsert = <E = never>(
   defaults: RecordedContext,
   table: string,
   records: Records<E>,
   options: BulkInsertOptions = {}
+): Effect.Effect<Request, E> =>
+  Effect.suspend(() => {
+    const digest = recordsDigest()
+    return Effect.as(
+      Stream.runForEachChunk(asStream(records), (chunk) => Effect.sync(() => digest.add(chunk))),
+      undefined
+    ).pipe(Effect.map(() => bulkInsertRequest(defaults, table, options, digest.done())))
+  })
+
+/**
+ * For recording a bulk insert: the records as a stream for the live load that digests each chunk on
+ * its way, and `request`, to run once the load has ended, which digests what the load left unread
+ * (it stops at its first failure) and makes the fingerprint — the same as `bulkInsert` gives for
+ * these records. The records are read once, never held whole.
+ */
+export const bulkInsertRecording = <E = never>(
+  defaults: RecordedContext,
+  table: string,
+  records: Records<E>,
+  options: BulkInsertOptions = {}
 ): Effect.Effect<
-  { readonly request: Request; readonly records: ReadonlyArray<Readonly<Record<string, unknown>>> },
-  E
+  {
+    readonly records: Stream.Stream<Readonly<Record<string, unknown>>, E>
+    readonly request: Effect.Effect<Request, E>
+  },
+  never,
+  Scope.Scope
 > =>
-  Effect.map(
-    isStream(records)
-      ? Effect.map(Stream.runCollect(records), Chunk.toReadonlyArray)
-      : Effect.sync(() => [...records]),
-    (all) => ({
-      records: all,
-      request: withContext(
-        defaults,
-        defined({
-          operation: "bulkInsert" as const,
-          table,
-          columns: options.columns,
-          records: all.length,
-          digest: sha256(all.map((record) => `${stringifyLossless(record)}\n`)),
-          options: { format: options.format ?? "csv", onError: options.onError ?? "ABORT_STATEMENT" }
-        })
+  Effect.map(Stream.toPull(asStream(records)), (pull) => {
+    const digest = recordsDigest()
+    const records = Stream.repeatEffectChunkOption(
+      Effect.tap(pull, (chunk) => Effect.sync(() => digest.add(chunk)))
+    )
+    return {
+      records,
+      // the same pull: only what the load did not take is read here
+      request: Effect.map(Stream.runDrain(records), () =>
+        bulkInsertRequest(defaults, table, options, digest.done())
       )
-    })
-  )
+    }
+  })

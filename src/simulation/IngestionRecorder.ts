@@ -12,7 +12,6 @@
 import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import type { IngestionService } from "../services/Ingestion.js"
 import type { DownloadResult, GetOptions, StageManagerService } from "../services/StageManager.js"
 import type * as Cassette from "./Cassette.js"
@@ -113,18 +112,15 @@ export const make = (
         )
       ),
     bulkInsert: (table, records, options) =>
-      Effect.flatMap(
-        Fp.bulkInsert(defaults, table, records, options),
-        ({
-          request,
-          records: all
-        }): Effect.Effect<ReturnType<typeof Codec.fromRecordedBulkInsert>, SnowflakeError> =>
+      Effect.scoped(
+        Effect.flatMap(Fp.bulkInsertRecording(defaults, table, records, options), (recording) =>
           tape.recorded(
-            request,
-            ingestion.bulkInsert(table, all, options),
+            recording.request,
+            ingestion.bulkInsert(table, recording.records, options),
             succeed((result) => ({ bulkInsert: Codec.toRecordedBulkInsert(result) })),
             scrub
           )
+        )
       )
   }
 

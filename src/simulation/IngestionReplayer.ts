@@ -92,7 +92,7 @@ export const make = (
         Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } })
       ),
     bulkInsert: (table, records, options) =>
-      Effect.flatMap(Fingerprints.bulkInsert(defaults, table, records, options), ({ request }) =>
+      Effect.flatMap(Fingerprints.bulkInsert(defaults, table, records, options), (request) =>
         answer(
           request,
           "bulk insert result",

@@ -25,7 +25,11 @@ export interface Tape {
    * success, or the typed error (cause dropped, URLs scrubbed, then `scrub` applied to the message).
    */
   readonly recorded: <A, E, R>(
-    request: Cassette.Request,
+    /**
+     * The fingerprint, or an effect that makes it once `effect` has ended (a bulk insert's records
+     * are digested as the live load reads them); if that effect fails, nothing is recorded.
+     */
+    request: Cassette.Request | Effect.Effect<Cassette.Request, unknown>,
     effect: Effect.Effect<A, E, R>,
     toResponse: (a: A) => Effect.Effect<Cassette.Response>,
     scrub?: (message: string) => string
@@ -44,26 +48,30 @@ export const make = (defaults: Cassette.RecordedContext): Effect.Effect<Tape> =>
       })
 
     const recorded = <A, E, R>(
-      request: Cassette.Request,
+      request: Cassette.Request | Effect.Effect<Cassette.Request, unknown>,
       effect: Effect.Effect<A, E, R>,
       toResponse: (a: A) => Effect.Effect<Cassette.Response>,
       scrub: (message: string) => string = (message) => message
-    ): Effect.Effect<A, E, R> =>
-      Effect.flatMap(reserve, (slot) =>
+    ): Effect.Effect<A, E, R> => {
+      const made = Effect.isEffect(request) ? request : Effect.succeed(request)
+      const record = (slot: number, response: Effect.Effect<Cassette.Response>) =>
+        Effect.ignore(Effect.flatMap(made, (req) => Effect.flatMap(response, (res) => fill(slot, req, res))))
+      return Effect.flatMap(reserve, (slot) =>
         Effect.onExit(effect, (exit) =>
           Exit.match(exit, {
-            onSuccess: (a) => Effect.flatMap(toResponse(a), (response) => fill(slot, request, response)),
+            onSuccess: (a) => record(slot, toResponse(a)),
             onFailure: (cause) =>
               Option.match(Cause.failureOption(cause), {
                 onNone: () => Effect.void,
                 onSome: (error) =>
                   isSnowflakeError(error)
-                    ? fill(slot, request, { error: toRecordedError(error, scrub) })
+                    ? record(slot, Effect.succeed({ error: toRecordedError(error, scrub) }))
                     : Effect.void
               })
           })
         )
       )
+    }
 
     const cassette = Effect.sync(
       (): Cassette.Cassette => ({

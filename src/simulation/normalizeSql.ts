@@ -16,6 +16,8 @@
  *   name parts upper-cased, its path kept exactly (stage paths are case-sensitive).
  */
 
+import { isReserved, nameParts, quoteIdentifierExact } from "../sql/identifier.js"
+
 type Token = { readonly kind: "word" | "quoted" | "other"; readonly text: string }
 
 const isSpace = (c: string) => c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f"
@@ -75,6 +77,21 @@ export const normalizeStage = (stage: string): string => {
   }
   return out + stage.slice(j)
 }
+
+/**
+ * The canonical spelling of an object name as SQL writes it (`db.schema."My Table"`): each part
+ * resolved as Snowflake resolves it — unquoted upper-cased, quoted exact — then written bare when
+ * that reads back the same, quoted otherwise. `people`, `PEOPLE` and `"PEOPLE"` are one name.
+ */
+export const normalizeObjectName = (name: string): string =>
+  nameParts(name)
+    .map((part) => {
+      const resolved = part.startsWith('"') ? part.slice(1, -1).replaceAll('""', '"') : part.toUpperCase()
+      return /^[A-Z_][A-Z0-9_$]*$/.test(resolved) && !isReserved(resolved)
+        ? resolved
+        : quoteIdentifierExact(resolved)
+    })
+    .join(".")
 
 /** Splits SQL into tokens, dropping whitespace and comments. Never fails: unknown bytes are tokens. */
 export const tokenize = (sql: string): ReadonlyArray<Token> => {

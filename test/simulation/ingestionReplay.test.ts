@@ -5,7 +5,9 @@ import * as os from "node:os"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
+import * as Schedule from "effect/Schedule"
 import * as Stream from "effect/Stream"
 import * as Snowflake from "../../src/layers/Snowflake.js"
 import * as CopyInto from "../../src/sql/CopyInto.js"
@@ -191,7 +193,7 @@ describe("simulation: stages and ingestion recorded against the emulator, replay
         assert.include(errors.changedFile.message, "put of @LANDING does not match")
         assert.include(errors.changedFile.message, "files.0.sha256: recorded")
         assert.strictEqual(errors.otherRecords._tag, "SimulationMismatch")
-        assert.include(errors.otherRecords.message, "bulkInsert into people")
+        assert.include(errors.otherRecords.message, "bulkInsert into PEOPLE")
         assert.include(errors.otherRecords.message, "records: recorded 3, requested 4")
         assert.include(errors.otherRecords.message, "digest: recorded")
         assert.strictEqual(errors.otherFormat._tag, "SimulationMismatch")
@@ -242,6 +244,54 @@ describe("simulation: stages and ingestion recorded against the emulator, replay
           Effect.flatMap(Snowflake.Stages, (stages) => stages.put(fifo, "@~/fifo", { autoCompress: false }))
         )
         assert.deepStrictEqual(replayed, outcome.put)
+      }),
+    60_000
+  )
+
+  it.scopedLive(
+    "recording a bulkInsert streams its records to the live load, never whole; one that fails on a later record replays that failure",
+    () =>
+      Effect.gen(function* () {
+        const cassette = yield* tempCassette
+        const withExtraKey = Stream.range(1, 10_000).pipe(
+          Stream.rechunk(100),
+          Stream.map((id) => (id === 5_000 ? { ID: id, NAME: "x", EXTRA: 1 } : { ID: id, NAME: `n${id}` }))
+        )
+        const { outcome } = yield* recordAgainstEmulator(
+          cassette,
+          Effect.gen(function* () {
+            const sf = yield* Snowflake.Client
+            const ingestion = yield* Snowflake.Ingestion
+            yield* sf.execute("CREATE TABLE endless (id NUMBER, name VARCHAR)")
+            // records without end: with the records read whole first, no file would ever go up
+            const records = Stream.iterate(1, (n) => n + 1).pipe(
+              Stream.map((id) => ({ ID: id, NAME: `n${id}` }))
+            )
+            const fiber = yield* Effect.fork(
+              ingestion.bulkInsert("endless", records, { fileSize: 16 * 1024 })
+            )
+            const listed = Effect.map(sf.execute("LIST @%endless"), (r) => r.rows.length)
+            const files = yield* listed.pipe(
+              Effect.repeat({ until: (n) => n >= 3, schedule: Schedule.spaced("20 millis") }),
+              Effect.timeout("30 seconds")
+            )
+            yield* Fiber.interrupt(fiber)
+            // the live load stops at record 5,000; the rest is still read for the fingerprint
+            const failed = yield* Effect.flip(ingestion.bulkInsert("endless", withExtraKey))
+            return { files, failed }
+          })
+        )
+        assert.isAtLeast(outcome.files, 3)
+        assert.strictEqual(outcome.failed._tag, "DataError")
+        assert.include(outcome.failed.message, "record 5000")
+        const replayed = yield* replay(
+          cassette,
+          Effect.flatMap(Snowflake.Ingestion, (ingestion) =>
+            Effect.flip(ingestion.bulkInsert("endless", withExtraKey))
+          )
+        )
+        assert.strictEqual(replayed._tag, "DataError")
+        assert.strictEqual(replayed.message, outcome.failed.message)
       }),
     60_000
   )
