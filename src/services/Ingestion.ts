@@ -24,7 +24,7 @@ import type * as CopyOptions from "../sql/CopyOptions.js"
 import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
-import { stringifyLossless } from "../streams/export/values.js"
+import { jsonLines } from "../streams/export/jsonLines.js"
 import { targetColumns } from "./bulkColumns.js"
 import { putInFiles } from "./bulkFiles.js"
 import { parquetBody } from "./bulkParquet.js"
@@ -195,13 +195,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
             ? csv(all, keys, { header: false, lineEnd: "\n" })
             : format === "parquet"
               ? parquetBody(all, first.value, keys, columns, options.fileSize ?? DEFAULT_FILE_SIZE)
-              : all.pipe(
-                  Stream.map((record) =>
-                    stringifyLossless(Object.fromEntries(keys.map((k, i) => [names[i], record[k] ?? null])))
-                  ),
-                  Stream.map((line) => `${line}\n`),
-                  Stream.encodeText
-                )
+              : jsonLines(all, keys, names)
         // One directory per load: the COPY takes exactly its files, however many there are.
         const directory = `${tableStage(table)}/bulk_${globalThis.crypto.randomUUID()}`
         // Parquet files end where the writer ends them (FILE_END), each a whole file.

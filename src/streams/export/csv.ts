@@ -7,8 +7,8 @@
  *
  * Output is produced in batches of about `batchBytes` (64 KiB), never one array per field or row.
  */
-import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
+import { textBatches } from "./textBatches.js"
 import { renderValue } from "./values.js"
 
 export interface CsvOptions {
@@ -50,7 +50,6 @@ export const csv = <Row, E, R>(
     const nullValue = options.nullValue ?? ""
     const batchBytes = Math.max(1, options.batchBytes ?? 64 * 1024)
     const field = makeFieldEncoder(delimiter)
-    const encoder = new TextEncoder()
     const width = columns.length
 
     // A number's or boolean's text never needs quotes unless the delimiter could occur in it.
@@ -73,24 +72,7 @@ export const csv = <Row, E, R>(
       return out + lineEnd
     }
 
-    // Text waiting to be encoded; strings append cheaply and encode once per batch.
-    let pending =
+    const head =
       options.header === false ? "" : (options.headerNames ?? columns).map(field).join(delimiter) + lineEnd
-
-    const encodeChunk = (chunk: Chunk.Chunk<Row>): Chunk.Chunk<Uint8Array> => {
-      const out: Array<Uint8Array> = []
-      for (const row of chunk) {
-        pending += line(row)
-        if (pending.length >= batchBytes) {
-          out.push(encoder.encode(pending))
-          pending = ""
-        }
-      }
-      return Chunk.unsafeFromArray(out)
-    }
-
-    const rest = Stream.suspend(() =>
-      pending.length > 0 ? Stream.make(encoder.encode(pending)) : Stream.empty
-    )
-    return Stream.concat(Stream.mapChunks(rows, encodeChunk), rest)
+    return textBatches(rows, line, { batchBytes, head })
   }).pipe(Stream.withSpan("snowflake.export.csv", { attributes: { columns: columns.length } }))
