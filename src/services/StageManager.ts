@@ -36,6 +36,7 @@ import { expandPath, type LocalFile, localFile } from "./localFiles.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import {
+  coalesce,
   counted,
   digestFile,
   encryptedLength,
@@ -243,7 +244,7 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
         return row(file.name, { ...base, sourceSize: size, targetSize: size, status: "UPLOADED" })
       }
       // A stream cannot be read twice and gzip output is only known once made: spool it.
-      const source = counted(file.open)
+      const source = counted(coalesce(file.open))
       const measured = measure(decided.gzip ? gzip(source.stream, compressionLevel) : source.stream)
       const stored =
         encryption === undefined

@@ -19,6 +19,7 @@ import type { ReadableStream as NodeWebReadableStream } from "node:stream/web"
 import * as zlib from "node:zlib"
 import type * as PlatformError from "@effect/platform/Error"
 import * as FileSystem from "@effect/platform/FileSystem"
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -120,6 +121,40 @@ export const readFile = (
       )
     })
   )
+
+/**
+ * Small pieces gathered into pieces of at least `minBytes` (the last may be smaller); larger ones
+ * pass as they are. A streamed PUT source may come a line at a time: each piece costs gzip a hop to
+ * libuv's pool and the hash and cipher a call, so 200,000 lines of 18 bytes took 6.9 s to upload.
+ */
+export const coalesce = <E>(
+  source: Stream.Stream<Uint8Array, E>,
+  minBytes = 64 * 1024
+): Stream.Stream<Uint8Array, E> =>
+  Stream.suspend(() => {
+    let parts: Array<Uint8Array> = []
+    let size = 0
+    const take = (): Uint8Array => {
+      const out = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)
+      parts = []
+      size = 0
+      return out
+    }
+    const gather = (chunk: Chunk.Chunk<Uint8Array>): Chunk.Chunk<Uint8Array> => {
+      const out: Array<Uint8Array> = []
+      for (const bytes of chunk) {
+        if (bytes.length === 0) continue
+        parts.push(bytes)
+        size += bytes.length
+        if (size >= minBytes) out.push(take())
+      }
+      return Chunk.unsafeFromArray(out)
+    }
+    return Stream.concat(
+      Stream.mapChunks(source, gather),
+      Stream.suspend(() => (size > 0 ? Stream.make(take()) : Stream.empty))
+    )
+  })
 
 /**
  * Gzip through node:zlib at `level` (1 fastest … 9 smallest), off the main thread. The portable

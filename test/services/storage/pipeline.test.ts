@@ -14,7 +14,14 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { StageUploadError } from "../../../src/errors/index.js"
 import { contentEncryptor } from "../../../src/protocol/transfer/encryption.js"
-import { CHUNK, digestFile, encryptedLength, gzip, readFile } from "../../../src/services/storage/pipeline.js"
+import {
+  CHUNK,
+  coalesce,
+  digestFile,
+  encryptedLength,
+  gzip,
+  readFile
+} from "../../../src/services/storage/pipeline.js"
 
 const scratch = Effect.acquireRelease(
   Effect.sync(() => mkdtempSync(join(tmpdir(), "sf-pipeline-"))),
@@ -97,5 +104,37 @@ describe("gzip (node:zlib)", () => {
       assert.instanceOf(error, StageUploadError)
       assert.strictEqual(error.message, "source broke")
     })
+  )
+})
+
+describe("coalesce", () => {
+  it.effect(
+    "gathers small pieces into pieces of at least minBytes, passes large ones as they are, loses nothing",
+    () =>
+      Effect.gen(function* () {
+        const big = randomBytes(100)
+        const pieces = [
+          ...Array.from({ length: 25 }, (_, i) => Buffer.from(`line ${i}\n`)),
+          new Uint8Array(0),
+          big,
+          Buffer.from("tail")
+        ]
+        const out = yield* Stream.runCollect(
+          coalesce(Stream.fromIterable(pieces).pipe(Stream.rechunk(3)), 64)
+        )
+        const sizes = Chunk.toArray(out).map((p) => p.length)
+        // every piece but the last reaches 64 bytes
+        assert.isTrue(
+          sizes.slice(0, -1).every((n) => n >= 64),
+          String(sizes)
+        )
+        assert.isBelow(sizes.length, 8)
+        assert.deepStrictEqual(concat(out), Buffer.concat(pieces))
+        // a source failure arrives as itself, after what came before it
+        const failed = yield* Stream.runCollect(
+          coalesce(Stream.concat(Stream.make(Buffer.from("ab")), Stream.fail("broken" as const)), 64)
+        ).pipe(Effect.flip)
+        assert.strictEqual(failed, "broken")
+      })
   )
 })
