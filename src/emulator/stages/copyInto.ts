@@ -1,7 +1,8 @@
 /**
  * COPY INTO <table> FROM @stage (§10): picks the stage files (FILES, PATTERN, load history unless
  * FORCE), reads each back from storage, decrypts (§9.4) and gunzips it, parses it (CSV, JSON,
- * Parquet; CSV through DuckDB's reader when it reads the file exactly as Snowflake — nativeCsv.ts),
+ * Parquet; CSV and JSON lines through DuckDB's readers when they read the file exactly as the
+ * exact parsers would — nativeCsv.ts, nativeJson.ts),
  * stages it in DuckDB and checks every cell against the target's types, then applies
  * ON_ERROR (ABORT_STATEMENT loads nothing if any file has an error; CONTINUE loads the good rows;
  * SKIP_FILE[_n[%]] drops a file with too many errors) and PURGE.
@@ -36,6 +37,7 @@ import {
   type Target
 } from "./load.js"
 import { stageCsvNatively } from "./nativeCsv.js"
+import { stageJsonNatively } from "./nativeJson.js"
 import {
   listOption,
   nameParts,
@@ -310,9 +312,13 @@ export const copyInto = (
         const body = yield* readBody(deps, file.object.key, stage.masterKey)
         let staged: StagedFile
         const fast =
-          type === "CSV" && !byName && transformed === undefined
-            ? yield* stageCsvNatively(connection, target, body, format)
-            : undefined
+          transformed !== undefined
+            ? undefined
+            : type === "CSV" && !byName
+              ? yield* stageCsvNatively(connection, target, body, format)
+              : type === "JSON" && matchName !== undefined
+                ? yield* stageJsonNatively(connection, target, body, format, matchName)
+                : undefined
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []
         if (transformed !== undefined) {

@@ -1,0 +1,122 @@
+/**
+ * DuckDB's own JSON reader for COPY INTO … MATCH_BY_COLUMN_NAME — the fast path for JSON lines.
+ * The exact path (formats.ts `parseJson`, then the appender) parses every document in JavaScript
+ * on the event loop: ~12 s per million records, during which no other session is answered.
+ *
+ * `read_ndjson_objects` reads each line as a JSON document; a column's cell is the member of that
+ * name (`json_extract_string`: strings as they are, numbers and booleans as their text), converted
+ * like any staged cell (load.ts `stageTyped`). It is taken only when the result is sure to be what
+ * `parseJson` gives, and declined (undefined: the caller takes the exact path) otherwise:
+ *
+ * - format options other than TYPE and COMPRESSION (STRIP_OUTER_ARRAY, date formats, …);
+ * - a run of 16 digits (a number a double may not hold: DuckDB reads numbers as doubles), or
+ *   `NaN` / `Infinity` anywhere in the file;
+ * - a line that is not a JSON object (a file that is one document over many lines, an array);
+ * - a column whose name matches two different keys (CASE_INSENSITIVE), a key DuckDB's paths cannot
+ *   spell (a `"` or `\` in it), or a document with a key twice (JavaScript keeps the last);
+ * - a VARIANT / OBJECT / ARRAY column (cells are JSON text, formatted by JavaScript), or a text
+ *   column that receives a non-integer number, an object or an array (their text is formatted
+ *   differently: `1E5` is `100000` to JavaScript and `100000.0` to DuckDB);
+ * - a file DuckDB rejects, or any cell that does not convert (the exact path reports those with
+ *   their line).
+ *
+ * test/emulator/stages/nativeJson.test.ts holds the two paths to the same rows on generated files.
+ */
+import * as fs from "node:fs/promises"
+import type { DuckDBConnection } from "@duckdb/node-api"
+import { Effect } from "effect"
+import { queryRows } from "../engine/duck.js"
+import { quoteString } from "../engine/lexer.js"
+import { type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
+import type { Options } from "./sqlText.js"
+
+/** Format options the fast path reads exactly as `parseJson` does (it ignores them). */
+const NEUTRAL_OPTIONS = new Set(["TYPE", "COMPRESSION", "FILE_EXTENSION"])
+
+const isDigit = (b: number) => b >= 0x30 && b <= 0x39
+
+/** Whether a run of 16 digits and points occurs (a number a double may not hold exactly). */
+const hasLongNumber = (body: Buffer): boolean => {
+  let run = 0
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i]!
+    if (isDigit(b) || (b === 0x2e && run > 0)) {
+      if (++run >= 16) return true
+    } else run = 0
+  }
+  return false
+}
+
+/** Text columns: a JSON number's text must be JavaScript's, which only integers share with DuckDB. */
+const isText = (type: string) => type === "VARCHAR"
+const isJson = (type: string) =>
+  type === "JSON" || type.endsWith("[]") || type.startsWith("STRUCT") || type.startsWith("MAP")
+
+/** A JSON path to the member `key`. */
+const memberPath = (key: string) => quoteString(`$."${key}"`)
+
+export const stageJsonNatively = (
+  connection: DuckDBConnection,
+  target: Target,
+  body: Buffer,
+  format: Options,
+  /** How a document's keys meet the column names (MATCH_BY_COLUMN_NAME). */
+  matchName: (name: string) => string
+): Effect.Effect<StagedFile | undefined> => {
+  if (
+    [...format.keys()].some((key) => !NEUTRAL_OPTIONS.has(key)) ||
+    target.columns.some((c) => isJson(c.type)) ||
+    body.length === 0 ||
+    body.includes("NaN") ||
+    body.includes("Infinity") ||
+    hasLongNumber(body)
+  )
+    return Effect.succeed(undefined)
+  return Effect.acquireUseRelease(
+    Effect.sync(() => tempFile(".json")),
+    (file) =>
+      Effect.gen(function* () {
+        yield* Effect.promise(() => fs.writeFile(file, body))
+        const source = `read_ndjson_objects(${quoteString(file)})`
+        // every document an object with distinct keys; and the keys there are
+        const shape = yield* queryRows(
+          connection,
+          `SELECT count(*) FILTER (WHERE json_type(json) <> 'OBJECT'),
+                  count(*) FILTER (WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json)))),
+                  (SELECT list(DISTINCT k) FROM (SELECT unnest(json_keys(json)) AS k FROM ${source}))
+           FROM ${source}`
+        )
+        const [notObjects, repeated, keyList] = shape[0] ?? []
+        if (Number(notObjects) !== 0 || Number(repeated) !== 0) return undefined
+        const keys = Array.isArray(keyList) ? keyList.map(String) : []
+        const members: Array<string | undefined> = []
+        for (const column of target.columns) {
+          const matching = keys.filter((k) => matchName(k) === matchName(column.name))
+          if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
+          members.push(matching[0])
+        }
+        const cells = members.map((key, i) =>
+          key === undefined
+            ? `CAST(NULL AS VARCHAR) AS c${i}`
+            : `json_extract_string(json, ${memberPath(key)}) AS c${i}`
+        )
+        // text columns take strings, integers, booleans and nulls only
+        const textChecks = members.flatMap((key, i) =>
+          key === undefined || !isText(target.columns[i]!.type)
+            ? []
+            : [
+                `json_type(json, ${memberPath(key)}) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`
+              ]
+        )
+        if (textChecks.length > 0) {
+          const odd = yield* queryRows(
+            connection,
+            `SELECT count(*) FROM ${source} WHERE ${textChecks.join(" OR ")}`
+          )
+          if (Number(odd[0]?.[0]) !== 0) return undefined
+        }
+        return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${source})`)
+      }).pipe(Effect.orElseSucceed(() => undefined)),
+    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  )
+}

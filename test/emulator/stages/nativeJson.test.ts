@@ -1,0 +1,208 @@
+/**
+ * The emulator's two JSON readers must agree: DuckDB's `read_ndjson_objects` (the fast path) may
+ * decline a file, but when it stages one, its converted rows are exactly what `parseJson` (the
+ * exact path) reads converted the same way — and it must decline every file `parseJson` finds an
+ * error in, or that has a cell that does not convert. Seeded generated JSON lines, real DuckDB.
+ */
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { queryRows } from "../../../src/emulator/engine/duck.js"
+import { quoteString } from "../../../src/emulator/engine/lexer.js"
+import { parseJson } from "../../../src/emulator/stages/formats.js"
+import { dropStaged, type StagedFile, stageTyped, type Target } from "../../../src/emulator/stages/load.js"
+import { stageJsonNatively } from "../../../src/emulator/stages/nativeJson.js"
+import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
+
+const format = (text: string) => readOptions(stageTokens(text), 0).options
+
+/** mulberry32: a small seeded generator, so a failure names its case. */
+const random = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+}
+
+const pick = <A>(next: () => number, items: ReadonlyArray<A>): A =>
+  items[Math.floor(next() * items.length)] as A
+
+const TYPES = ["VARCHAR", "DECIMAL(38,4)", "DECIMAL(38,12)", "DOUBLE", "BOOLEAN", "DATE", "BIGINT"]
+const KEYS = ["ID", "id", "Name", "NAME", "amount", "FLAG", "when", "x y", 'q"k']
+const VALUES = [
+  '"text"',
+  '"é 😀 \\u00e9 \\n \\"q\\""',
+  '""',
+  "0",
+  "-7",
+  "42",
+  "123456789012345",
+  "1.5",
+  "-0.25",
+  "1E5",
+  "2.5e-3",
+  "1.0",
+  "12345678901234567",
+  "1234567890.123456789",
+  "1234567.123456789012",
+  "true",
+  "false",
+  "null",
+  '"2024-02-29"',
+  '"not a date"',
+  '"12.3400"',
+  '"TRUE"',
+  "[1, 2]",
+  '{"a": 1}',
+  "NaN"
+]
+
+/** One JSON line: an object of a few members (some repeated, some odd), or now and then not an object. */
+const line = (next: () => number): string => {
+  const r = next()
+  if (r < 0.03) return pick(next, VALUES)
+  if (r < 0.06) return ""
+  const count = Math.floor(next() * 4)
+  const members = Array.from(
+    { length: count },
+    () => `${JSON.stringify(pick(next, KEYS))}: ${pick(next, VALUES)}`
+  )
+  return `{${members.join(", ")}}`
+}
+
+const withConnection = <A>(use: (connection: DuckDBConnection) => Effect.Effect<A>) =>
+  Effect.acquireUseRelease(
+    Effect.promise(async () => (await DuckDBInstance.create(":memory:")).connect()),
+    use,
+    (connection) => Effect.sync(() => connection.closeSync())
+  )
+
+const rowsOf = (connection: DuckDBConnection, staged: StagedFile, width: number) =>
+  Effect.gen(function* () {
+    const cells = Array.from({ length: width }, (_, i) => `"v${i}"::VARCHAR`).join(", ")
+    const rows = yield* queryRows(connection, `SELECT ${cells} FROM ${staged.table}`).pipe(Effect.orDie)
+    yield* dropStaged(connection, staged)
+    return rows.map((r) => r.map((v) => (v === null ? null : String(v))))
+  })
+
+/** The exact path's cells, converted by DuckDB as the fast path converts (undefined: a bad cell). */
+const exactRows = (
+  connection: DuckDBConnection,
+  target: Target,
+  text: string,
+  matchName: (name: string) => string
+) =>
+  Effect.gen(function* () {
+    const parsed = parseJson(
+      text,
+      format(""),
+      target.columns.map((c) => c.name),
+      matchName
+    )
+    if (parsed.errors.length > 0) return "errors" as const
+    if (parsed.records.length === 0) return [] as Array<Array<string | null>>
+    const width = target.columns.length
+    const values = parsed.records
+      .map((r) => `(${r.cells.map((c) => (c === null ? "NULL::VARCHAR" : quoteString(c))).join(", ")})`)
+      .join(", ")
+    const names = Array.from({ length: width }, (_, i) => `c${i}`).join(", ")
+    const staged = yield* stageTyped(
+      connection,
+      target,
+      `(SELECT * FROM (VALUES ${values}) AS t(${names}))`
+    ).pipe(Effect.orDie)
+    return staged === undefined ? ("bad cell" as const) : yield* rowsOf(connection, staged, width)
+  })
+
+describe("the emulator's native JSON reader (read_ndjson_objects) agrees with parseJson", () => {
+  it.effect("on 1,000 generated files, or declines", () =>
+    withConnection((connection) =>
+      Effect.gen(function* () {
+        const next = random(Number(process.env.JSON_SEED ?? 20261128))
+        let taken = 0
+        for (let n = 0; n < Number(process.env.JSON_CASES ?? 1000); n++) {
+          const width = 1 + Math.floor(next() * 3)
+          const target: Target = {
+            sql: "unused",
+            name: "T",
+            columns: Array.from({ length: width }, () => ({
+              name: pick(next, KEYS),
+              type: pick(next, TYPES),
+              nullable: true
+            }))
+          }
+          const sensitive = next() < 0.5
+          const matchName = sensitive ? (s: string) => s : (s: string) => s.toLowerCase()
+          const lines = Array.from({ length: 1 + Math.floor(next() * 4) }, () => line(next))
+          const text = lines.join(next() < 0.2 ? "\r\n" : "\n") + (next() < 0.7 ? "\n" : "")
+          const label = `case ${n}: ${JSON.stringify(text)} columns ${JSON.stringify(target.columns)} ${sensitive ? "CASE_SENSITIVE" : "CASE_INSENSITIVE"}`
+          const staged = yield* stageJsonNatively(
+            connection,
+            target,
+            Buffer.from(text),
+            format(""),
+            matchName
+          )
+          if (staged === undefined) continue
+          taken++
+          const native = yield* rowsOf(connection, staged, width)
+          const exact = yield* exactRows(connection, target, text, matchName)
+          assert.deepStrictEqual(native, exact, label)
+        }
+        // the fast path must really be exercised, not decline everything
+        assert.isAbove(taken, 200, `native path taken ${taken} times`)
+      })
+    )
+  )
+
+  it.effect("takes plain JSON lines, and declines what it cannot promise to read alike", () =>
+    withConnection((connection) =>
+      Effect.gen(function* () {
+        const target: Target = {
+          sql: "unused",
+          name: "T",
+          columns: [
+            { name: "ID", type: "DECIMAL(38,0)", nullable: true },
+            { name: "AMOUNT", type: "DECIMAL(12,2)", nullable: true },
+            { name: "NAME", type: "VARCHAR", nullable: true }
+          ]
+        }
+        const same = (s: string) => s
+        const stage = (text: string, options = "", columns = target) =>
+          stageJsonNatively(connection, columns, Buffer.from(text), format(options), same)
+        const good = yield* stage('{"ID": 1, "AMOUNT": 2.5, "NAME": "a"}\n\n{"ID": 2, "NAME": null}\r\n')
+        assert.isDefined(good)
+        assert.deepStrictEqual(yield* rowsOf(connection, good!, 3), [
+          ["1", "2.50", "a"],
+          ["2", null, null]
+        ])
+        const declined: Array<[string, string?]> = [
+          ['{"ID": 12345678901234567890}\n'], // a double cannot hold it
+          ['{"AMOUNT": 123456789012345.67}\n'], // 17 digits and a point
+          ['{"ID": NaN}\n'],
+          ['[{"ID": 1}]\n', "STRIP_OUTER_ARRAY = TRUE"],
+          ['{\n  "ID": 1\n}\n'], // one document over several lines
+          ['{"ID": 1, "ID": 2}\n'], // JavaScript keeps the last
+          ['{"ID": 1, "NAME": 1.5}\n'], // 1.5's text is not the same in both
+          ['{"ID": 1, "NAME": {"a": 1}}\n'],
+          ['{"ID": "x"}\n'], // does not convert: the exact path says where
+          ['{"ID": 1}\n{"ID": 2}\nnot json\n']
+        ]
+        for (const [text, options] of declined)
+          assert.isUndefined(yield* stage(text, options), `${JSON.stringify(text)} ${options ?? ""}`)
+        // a VARIANT column is the exact path's
+        assert.isUndefined(
+          yield* stage('{"ID": 1}\n', "", {
+            ...target,
+            columns: [...target.columns, { name: "V", type: "JSON", nullable: true }]
+          })
+        )
+        const left = yield* queryRows(
+          connection,
+          "SELECT count(*) FROM duckdb_tables() WHERE temporary"
+        ).pipe(Effect.orDie)
+        assert.strictEqual(Number(left[0]?.[0]), 0, "nothing staged is left behind")
+      })
+    )
+  )
+})
