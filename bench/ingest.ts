@@ -2,7 +2,7 @@
  * `npm run bench:ingest`: loading and PUT throughput through one emulator (GCS stages, client-side
  * encryption on), every client in its own process so its wall time and peak RSS are its own.
  *
- * 1. Bulk load of N generated rows (default 1M): effect-snowflake `bulkInsert` (CSV, and Parquet)
+ * 1. Bulk load of N generated rows (default 1M): effect-snowflake `bulkInsert` (CSV, Parquet, JSON)
  *    against snowflake-sdk array binds (`INSERT … VALUES (?,?,?,?,?)`, `binds: [[…], …]`), twice:
  *    with its defaults (all rows in one execute: above CLIENT_STAGE_ARRAY_BINDING_THRESHOLD,
  *    65,280 values, the sdk uses stage binding — CREATE TEMPORARY STAGE SYSTEM$BIND, PUT of the
@@ -101,7 +101,8 @@ const program = Effect.gen(function* () {
     { table: "LOAD_SDK", script: "bulkSdk.ts", args: ["0"] },
     { table: "LOAD_SDK_INLINE", script: "bulkSdk.ts", args: [String(INLINE_BATCH)] },
     { table: "LOAD_CSV", script: "bulkOurs.ts", args: ["csv"] },
-    { table: "LOAD_PARQUET", script: "bulkOurs.ts", args: ["parquet"] }
+    { table: "LOAD_PARQUET", script: "bulkOurs.ts", args: ["parquet"] },
+    { table: "LOAD_JSON", script: "bulkOurs.ts", args: ["json"] }
   ]
   const results: Record<string, ChildReport> = {}
   const serverCpu: Record<string, number> = {}
@@ -127,7 +128,7 @@ const program = Effect.gen(function* () {
   ] as const)
     console.log(
       `  ratio snowflake-sdk (${label}) / bulkInsert: csv ${(sdk.millis / results.LOAD_CSV!.millis).toFixed(2)}×,` +
-        ` parquet ${(sdk.millis / results.LOAD_PARQUET!.millis).toFixed(2)}×  (target ≥ 5×);` +
+        ` parquet ${(sdk.millis / results.LOAD_PARQUET!.millis).toFixed(2)}×, json ${(sdk.millis / results.LOAD_JSON!.millis).toFixed(2)}×  (target ≥ 5×);` +
         ` client CPU: csv ${(sdk.cpuMillis / results.LOAD_CSV!.cpuMillis).toFixed(2)}×,` +
         ` parquet ${(sdk.cpuMillis / results.LOAD_PARQUET!.cpuMillis).toFixed(2)}×`
     )
@@ -137,7 +138,7 @@ const program = Effect.gen(function* () {
   const floor = (table: string) => (results[table]!.cpuMillis + serverCpu[table]!) / cores / 1000
   console.log(
     `  CPU floor ((client + emulator CPU) / ${cores} cores): sdk default ${floor("LOAD_SDK").toFixed(2)} s,` +
-      ` csv ${floor("LOAD_CSV").toFixed(2)} s, parquet ${floor("LOAD_PARQUET").toFixed(2)} s` +
+      ` csv ${floor("LOAD_CSV").toFixed(2)} s, parquet ${floor("LOAD_PARQUET").toFixed(2)} s, json ${floor("LOAD_JSON").toFixed(2)} s` +
       ` — sdk default / csv at best ${(floor("LOAD_SDK") / floor("LOAD_CSV")).toFixed(2)}× on this machine`
   )
   console.log(`  checksum (rows ids n1 amount name-lengths flags): ${expectedLine}`)

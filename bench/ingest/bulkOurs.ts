@@ -1,4 +1,4 @@
-/** effect-snowflake `Ingestion.bulkInsert` of N generated rows (CSV or Parquet). Args: url rows table format */
+/** effect-snowflake `Ingestion.bulkInsert` of N generated rows (CSV, Parquet or JSON). Args: url rows table format */
 import { Effect, Stream } from "effect"
 import { Snowflake } from "../../src/index.js"
 import { benchClient } from "../support.js"
@@ -13,7 +13,7 @@ const program = Effect.gen(function* () {
   yield* sf.execute("SELECT 1") // log in before the clock starts, as the sdk child does
   const started = start()
   const result = yield* ingestion.bulkInsert(table!, Stream.range(0, rows - 1).pipe(Stream.map(record)), {
-    format: format as "csv" | "parquet"
+    format: format as "csv" | "parquet" | "json"
   })
   if (result.rowsLoaded !== rows)
     return yield* Effect.die(new Error(`loaded ${result.rowsLoaded} of ${rows}`))
