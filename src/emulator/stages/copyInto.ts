@@ -30,6 +30,7 @@ import {
   dropStaged,
   findTarget,
   insertStaged,
+  parquetDocuments,
   type StagedFile,
   stagedCell,
   stageParquet,
@@ -252,10 +253,6 @@ export const copyInto = (
     const strictCount =
       (textOption(format, "ERROR_ON_COLUMN_COUNT_MISMATCH") ?? "TRUE").toUpperCase() === "TRUE"
     if (transformed !== undefined) {
-      if (type === "PARQUET")
-        return yield* Effect.fail(
-          syntax("a COPY transform over Parquet files is not supported by the emulator")
-        )
       const count = transformed.transform.expressions.length
       if (count !== columns.length)
         return yield* Effect.fail(
@@ -323,8 +320,20 @@ export const copyInto = (
         let recordErrors: Array<RecordError> = []
         if (transformed !== undefined) {
           // every field as read (no count to match: the expressions pick theirs), or the document
-          const text = body.toString("utf8")
-          const parsed = type === "CSV" ? parseCsv(text, format) : parseJson(text, format, undefined)
+          // (a Parquet row is the object of its columns)
+          const parsed =
+            type === "PARQUET"
+              ? {
+                  records: yield* parquetDocuments(connection, body).pipe(
+                    Effect.mapError((e) =>
+                      internal({ message: `cannot read Parquet file ${file.name}: ${e.message}` })
+                    )
+                  ),
+                  errors: []
+                }
+              : type === "CSV"
+                ? parseCsv(body.toString("utf8"), format)
+                : parseJson(body.toString("utf8"), format, undefined)
           records = [...parsed.records]
           recordErrors = [...parsed.errors]
           staged = yield* stageTransformed(
@@ -334,7 +343,7 @@ export const copyInto = (
             transformed.alias,
             records,
             file.relative,
-            type === "JSON",
+            type !== "CSV",
             { ...ctx, sessionId: env.sessionId }
           ).pipe(Effect.mapError(internal))
         } else if (type === "PARQUET") {

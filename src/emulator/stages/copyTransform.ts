@@ -2,7 +2,7 @@
  * COPY INTO <table> FROM (SELECT <expressions> FROM @stage [alias]): loading with a transform.
  *
  * Each file's records are staged as they are read — CSV fields as text `$1`, `$2`, …, a JSON
- * document as the VARIANT `$1` — with their row number; the expressions are then evaluated over
+ * document or a Parquet row (the object of its columns) as the VARIANT `$1` — with their row number; the expressions are then evaluated over
  * them by the engine's own Snowflake → DuckDB translation (so `$1:name::string`, `UPPER($2)` or
  * `$3::NUMBER * 100` mean what they mean in a query), and their results are checked and inserted
  * like any staged file (load.ts), so ON_ERROR, load history and PURGE apply. `METADATA$FILENAME`
@@ -10,7 +10,7 @@
  *
  * Not emulated: an expression that fails to evaluate (`'x'::NUMBER` inside the transform) fails
  * the whole statement with DuckDB's message rather than counting as that row's error; aliases on
- * the expressions; Parquet sources.
+ * the expressions.
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"

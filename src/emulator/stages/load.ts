@@ -228,6 +228,28 @@ export const stageParquet = (
     (file) => Effect.promise(() => fs.rm(file, { force: true }))
   )
 
+/**
+ * A Parquet file's rows as documents — each row one JSON object of its columns, Snowflake's `$1`
+ * for Parquet — in file order, for what reads staged records (COPY transforms, staged-file queries).
+ */
+export const parquetDocuments = (
+  connection: DuckDBConnection,
+  body: Buffer
+): Effect.Effect<ReadonlyArray<ParsedRecord>, DuckFailure> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => tempFile(".parquet")),
+    (file) =>
+      Effect.gen(function* () {
+        yield* Effect.promise(() => fs.writeFile(file, body))
+        const rows = yield* queryRows(
+          connection,
+          `SELECT CAST(to_json(p) AS VARCHAR) FROM read_parquet(${quoteString(file)}) p`
+        )
+        return rows.map((r, i): ParsedRecord => ({ cells: [String(r[0])], line: i + 1, starts: [1] }))
+      }),
+    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  )
+
 let stagingCounter = 0
 
 const nextStagingName = () => {

@@ -2,7 +2,8 @@
  * Querying staged files: `SELECT … FROM @stage[/path] [(FILE_FORMAT => 'name', PATTERN => '…')]
  * [alias] …`. The files the reference names are read as COPY INTO reads them (decrypted,
  * gunzipped, parsed with the named format, else the stage's, else CSV defaults) into a temporary
- * table — a row per record: `c1`, `c2`, … (a JSON document is `c1`), its `__row` and `__file` —
+ * table — a row per record: `c1`, `c2`, … (a JSON document, or a Parquet row as the object of its
+ * columns, is `c1`), its `__row` and `__file` —
  * and the query, its `$n`, METADATA$FILENAME and METADATA$FILE_ROW_NUMBER pointed at that table,
  * runs through the engine like any other. One stage reference per query.
  */
@@ -16,7 +17,7 @@ import { internal, syntax } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
 import { type ParsedRecord, parseCsv, parseJson } from "./formats.js"
 import type { HookEnv } from "./hook.js"
-import { appendRecords } from "./load.js"
+import { appendRecords, parquetDocuments } from "./load.js"
 import { textOption } from "./sqlText.js"
 import { patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
 
@@ -83,21 +84,31 @@ export const stagedQuery = (
         : yield* resolveFileFormat(deps, { kind: "text", value: reference.format, quoted: false }, env)
     const format = merge(stage.named?.fileFormat ?? new Map(), named)
     const type = (textOption(format, "TYPE") ?? "CSV").toUpperCase()
-    if (type !== "CSV" && type !== "JSON")
+    if (type !== "CSV" && type !== "JSON" && type !== "PARQUET")
       return yield* Effect.fail(syntax(`querying staged ${type} files is not supported by the emulator`))
     const objects = yield* stageObjects(deps, stage, patternOf(reference.pattern))
     const files: Array<{ readonly name: string; readonly records: ReadonlyArray<ParsedRecord> }> = []
     for (const o of objects) {
-      const text = (yield* readBody(deps, o.object.key, stage.masterKey)).toString("utf8")
-      const parsed = type === "CSV" ? parseCsv(text, format) : parseJson(text, format, undefined)
-      files.push({ name: o.relative, records: parsed.records })
+      const body = yield* readBody(deps, o.object.key, stage.masterKey)
+      const records =
+        type === "PARQUET"
+          ? yield* parquetDocuments(env.connection, body).pipe(
+              Effect.mapError((e) =>
+                internal({ message: `cannot read Parquet file ${o.relative}: ${e.message}` })
+              )
+            )
+          : (type === "CSV"
+              ? parseCsv(body.toString("utf8"), format)
+              : parseJson(body.toString("utf8"), format, undefined)
+            ).records
+      files.push({ name: o.relative, records })
     }
     const width = files.reduce((w, f) => f.records.reduce((v, r) => Math.max(v, r.cells.length), w), 1)
     tableCounter += 1
     const name = `__sf_staged_query_${tableCounter}`
     const cells = Array.from(
       { length: width },
-      (_, i) => `${quoteIdent(`c${i + 1}`)} ${type === "JSON" && i === 0 ? "JSON" : "VARCHAR"}`
+      (_, i) => `${quoteIdent(`c${i + 1}`)} ${type !== "CSV" && i === 0 ? "JSON" : "VARCHAR"}`
     )
     const { connection } = env
     yield* runStatement(
