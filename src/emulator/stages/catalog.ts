@@ -7,7 +7,8 @@
  * sees it (it hides a permanent stage of the same name), its files live under their own root
  * (`temp/<session>/…`), and it goes when the session ends. snowflake-sdk relies on this: every
  * connection runs `CREATE OR REPLACE TEMPORARY STAGE SYSTEM$BIND` before its first stage bind, and
- * that must not wipe another connection's bind files.
+ * that must not wipe another connection's bind files. A TEMPORARY file format is likewise its
+ * session's own.
  */
 import { randomBytes } from "node:crypto"
 import type { SessionContext } from "../engine/Engine.js"
@@ -35,6 +36,8 @@ export interface NamedFileFormat {
   readonly options: Options
   readonly comment: string
   readonly createdOn: Date
+  /** The session a TEMPORARY format belongs to; undefined for a permanent one. */
+  readonly session: string | undefined
 }
 
 export interface LoadRecord {
@@ -62,7 +65,44 @@ export class StageCatalog {
   private readonly keys = new Map<string, Buffer>()
   private readonly history = new Map<string, Map<string, LoadRecord>>()
   /** Named file formats by `database.schema.name`. */
-  readonly fileFormats = new Map<string, NamedFileFormat>()
+  private readonly formats = new Map<string, NamedFileFormat>()
+  /** Session id → its temporary file formats (they hide permanent ones of the same name). */
+  private readonly temporaryFormats = new Map<string, Map<string, NamedFileFormat>>()
+
+  /** The file format `key` as `session` sees it: its own temporary format first. */
+  findFormat(key: string, session: string): NamedFileFormat | undefined {
+    return this.temporaryFormats.get(session)?.get(key) ?? this.formats.get(key)
+  }
+
+  /** Exactly the session's temporary format `key` (session given) or the permanent one. */
+  getFormat(key: string, session: string | undefined): NamedFileFormat | undefined {
+    return session === undefined ? this.formats.get(key) : this.temporaryFormats.get(session)?.get(key)
+  }
+
+  /** Adds a permanent format, or a temporary one of `session`. */
+  addFormat(key: string, format: NamedFileFormat, session: string | undefined) {
+    if (session === undefined) {
+      this.formats.set(key, format)
+      return
+    }
+    let own = this.temporaryFormats.get(session)
+    if (own === undefined) {
+      own = new Map()
+      this.temporaryFormats.set(session, own)
+    }
+    own.set(key, format)
+  }
+
+  /** Drops the format `session` sees as `key` (its temporary one first); false when there is none. */
+  removeFormat(key: string, session: string): boolean {
+    return this.temporaryFormats.get(session)?.delete(key) === true || this.formats.delete(key)
+  }
+
+  /** The formats `session` sees (SHOW FILE FORMATS). */
+  visibleFormats(session: string): Array<NamedFileFormat> {
+    const own = this.temporaryFormats.get(session) ?? new Map<string, NamedFileFormat>()
+    return [...own.values(), ...[...this.formats].filter(([key]) => !own.has(key)).map(([, f]) => f)]
+  }
 
   /** The named stage `key` as `session` sees it: its own temporary stage first. */
   find(key: string, session: string): NamedStage | undefined {
@@ -99,10 +139,11 @@ export class StageCatalog {
     return [...own.values(), ...[...this.permanent].filter(([key]) => !own.has(key)).map(([, s]) => s)]
   }
 
-  /** Forgets a finished session's temporary stages and returns them (their files are the caller's). */
+  /** Forgets a finished session's temporary stages and formats; returns the stages (their files are the caller's). */
   endSession(session: string): Array<NamedStage> {
     const own = [...(this.temporary.get(session)?.values() ?? [])]
     this.temporary.delete(session)
+    this.temporaryFormats.delete(session)
     for (const stage of own) this.forgetKey(stage.root)
     return own
   }

@@ -2,7 +2,8 @@
  * Named file formats: `CREATE [OR REPLACE] [TEMPORARY] FILE FORMAT [IF NOT EXISTS] <name> <options>`,
  * `DROP FILE FORMAT [IF EXISTS] <name>`, `SHOW FILE FORMATS [LIKE '…']`, and what COPY INTO and
  * CREATE STAGE mean by `FILE_FORMAT = (FORMAT_NAME = <name>)` or `FILE_FORMAT = <name>`: that
- * format's options. (A TEMPORARY format is kept like a permanent one.)
+ * format's options. A TEMPORARY format is its session's own: only that session sees it (it hides a
+ * permanent one of the same name), and it goes with the session.
  */
 import { Effect } from "effect"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
@@ -37,6 +38,7 @@ const qualified = (text: string, env: HookEnv) => qualify(nameParts(text), env.c
 const create = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv, at: number) =>
   Effect.gen(function* () {
     const orReplace = tokens.slice(1, at).some((t) => upper(t) === "REPLACE")
+    const temporary = tokens.slice(1, at).some((t) => ["TEMPORARY", "TEMP", "VOLATILE"].includes(upper(t)))
     let i = at + 2
     const ifNotExists =
       upper(tokens[i]) === "IF" && upper(tokens[i + 1]) === "NOT" && upper(tokens[i + 2]) === "EXISTS"
@@ -48,7 +50,9 @@ const create = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv
     const options = readOptions(tokens, i + 1).options
     const status = (text: string) =>
       rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, env.context)
-    if (deps.catalog.fileFormats.has(key) && !orReplace) {
+    const session = temporary ? env.sessionId : undefined
+    const existing = deps.catalog.getFormat(key, session)
+    if (existing !== undefined && !orReplace) {
       if (ifNotExists) return status(`${name} already exists, statement succeeded.`)
       return yield* Effect.fail(stageExists(name))
     }
@@ -56,14 +60,19 @@ const create = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv
     const formatOptions = new Map(options)
     formatOptions.set("TYPE", { kind: "text", value: type, quoted: false })
     formatOptions.delete("COMMENT")
-    deps.catalog.fileFormats.set(key, {
-      database,
-      schema,
-      name,
-      options: formatOptions,
-      comment: textOption(options, "COMMENT") ?? "",
-      createdOn: new Date()
-    })
+    deps.catalog.addFormat(
+      key,
+      {
+        database,
+        schema,
+        name,
+        options: formatOptions,
+        comment: textOption(options, "COMMENT") ?? "",
+        createdOn: new Date(),
+        session
+      },
+      session
+    )
     return status(`File format ${name} successfully created.`)
   })
 
@@ -77,7 +86,7 @@ const drop = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv, 
     const [database, schema, name] = qualified(nameToken.value, env)
     const status = (text: string) =>
       rowsResult([textCol("status")], [[text]], STATEMENT_TYPE_ID.ddl, env.context)
-    if (!deps.catalog.fileFormats.delete(namedKey(database, schema, name))) {
+    if (!deps.catalog.removeFormat(namedKey(database, schema, name), env.sessionId)) {
       if (ifExists) return status(`Drop statement executed successfully (${name} already dropped).`)
       return yield* Effect.fail(fileFormatMissing(`${database}.${schema}.${name}`))
     }
@@ -97,7 +106,8 @@ const show = (deps: StageDeps, tokens: ReadonlyArray<StageToken>, env: HookEnv) 
     const likeAt = tokens.findIndex((t) => upper(t) === "LIKE")
     const like = likeAt >= 0 ? tokens[likeAt + 1]?.value : undefined
     const likeRe = like === undefined ? undefined : likeRegExp(like)
-    const formats = [...deps.catalog.fileFormats.values()]
+    const formats = deps.catalog
+      .visibleFormats(env.sessionId)
       .filter((f) => likeRe === undefined || likeRe.test(f.name))
       .sort((a, b) => a.name.localeCompare(b.name))
     const columns = [
@@ -145,7 +155,7 @@ export const resolveFileFormat = (
   const name = value.kind === "text" ? value.value : textOption(value.options, "FORMAT_NAME")
   if (name === undefined) return Effect.succeed(value.kind === "options" ? value.options : undefined)
   const [database, schema, formatName] = qualified(name, env)
-  const found = deps.catalog.fileFormats.get(namedKey(database, schema, formatName))
+  const found = deps.catalog.findFormat(namedKey(database, schema, formatName), env.sessionId)
   return found === undefined
     ? Effect.fail(fileFormatMissing(`${database}.${schema}.${formatName}`))
     : Effect.succeed(found.options)
