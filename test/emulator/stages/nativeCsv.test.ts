@@ -4,7 +4,7 @@
  * and it must decline every file `parseCsv` finds an error in. Seeded generated files, structured
  * (mostly valid) and token soup (mostly not), under several file formats; real DuckDB.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
+import type { DuckDBConnection } from "@duckdb/node-api"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { queryRows } from "../../../src/emulator/engine/duck.js"
@@ -12,6 +12,8 @@ import { parseCsv } from "../../../src/emulator/stages/formats.js"
 import { dropStaged, type Target } from "../../../src/emulator/stages/load.js"
 import { stageCsvNatively } from "../../../src/emulator/stages/nativeCsv.js"
 import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
+import { withConnection } from "../../support/duckdb.js"
+import { pick, random } from "../../support/random.js"
 
 const format = (text: string) => readOptions(stageTokens(text), 0).options
 
@@ -28,17 +30,6 @@ const FORMATS = [
 ]
 
 const TOKENS = ["a", "b", "1", "é", "😀", " ", "\t", '"', ",", "|", "\n", "\r", "\\", "N", "NULL", "x", ""]
-
-/** mulberry32: a small seeded generator, so a failure names its case. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
-const pick = <A>(next: () => number, items: ReadonlyArray<A>): A =>
-  items[Math.floor(next() * items.length)] as A
 
 const soup = (next: () => number, length: number) => Array.from({ length }, () => pick(next, TOKENS)).join("")
 
@@ -62,13 +53,6 @@ const textTarget = (width: number): Target => ({
   name: "T",
   columns: Array.from({ length: width }, (_, i) => ({ name: `C${i}`, type: "VARCHAR", nullable: true }))
 })
-
-const withConnection = <A>(use: (connection: DuckDBConnection) => Effect.Effect<A>) =>
-  Effect.acquireUseRelease(
-    Effect.promise(async () => (await DuckDBInstance.create(":memory:")).connect()),
-    use,
-    (connection) => Effect.sync(() => connection.closeSync())
-  )
 
 /** The native reading of a body as rows of cells, or undefined when it declined. */
 const nativeRows = (connection: DuckDBConnection, text: string, width: number, options: string) =>

@@ -4,7 +4,7 @@
  * exact path) reads converted the same way — and it must decline every file `parseJson` finds an
  * error in, or that has a cell that does not convert. Seeded generated JSON lines, real DuckDB.
  */
-import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api"
+import type { DuckDBConnection } from "@duckdb/node-api"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { queryRows } from "../../../src/emulator/engine/duck.js"
@@ -13,19 +13,10 @@ import { parseJson } from "../../../src/emulator/stages/formats.js"
 import { dropStaged, type StagedFile, stageTyped, type Target } from "../../../src/emulator/stages/load.js"
 import { stageJsonNatively } from "../../../src/emulator/stages/nativeJson.js"
 import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
+import { withConnection } from "../../support/duckdb.js"
+import { pick, random } from "../../support/random.js"
 
 const format = (text: string) => readOptions(stageTokens(text), 0).options
-
-/** mulberry32: a small seeded generator, so a failure names its case. */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
-
-const pick = <A>(next: () => number, items: ReadonlyArray<A>): A =>
-  items[Math.floor(next() * items.length)] as A
 
 const TYPES = ["VARCHAR", "DECIMAL(38,4)", "DECIMAL(38,12)", "DOUBLE", "BOOLEAN", "DATE", "BIGINT"]
 const KEYS = ["ID", "id", "Name", "NAME", "amount", "FLAG", "when", "x y", 'q"k']
@@ -69,13 +60,6 @@ const line = (next: () => number): string => {
   )
   return `{${members.join(", ")}}`
 }
-
-const withConnection = <A>(use: (connection: DuckDBConnection) => Effect.Effect<A>) =>
-  Effect.acquireUseRelease(
-    Effect.promise(async () => (await DuckDBInstance.create(":memory:")).connect()),
-    use,
-    (connection) => Effect.sync(() => connection.closeSync())
-  )
 
 const rowsOf = (connection: DuckDBConnection, staged: StagedFile, width: number) =>
   Effect.gen(function* () {

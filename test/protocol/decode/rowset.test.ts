@@ -12,16 +12,9 @@ import * as RowBatch from "../../../src/protocol/decode/RowBatch.js"
 import { indexRowset } from "../../../src/protocol/decode/rowset.js"
 import type { RowTypeEntry } from "../../../src/protocol/wire/query.js"
 import { parseChunkText } from "../../../src/streams/chunkBody.js"
+import { random } from "../../support/random.js"
 
 const encoder = new TextEncoder()
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-}
 
 const viaJson = (body: string): Either.Either<RowBatch.RawRows, unknown> => {
   try {

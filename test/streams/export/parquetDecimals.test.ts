@@ -7,6 +7,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import type { Column } from "../../../src/protocol/decode/index.js"
 import { planColumn } from "../../../src/streams/export/parquetColumns.js"
+import { random } from "../../support/random.js"
 
 const fixed = (precision: number, scale: number): Column =>
   ({ name: "N", type: "fixed", precision, scale, nullable: true, length: null, byteLength: null }) as Column
@@ -17,14 +18,6 @@ const outcome = (convert: (value: unknown) => unknown, value: unknown) => {
   } catch {
     return "refused"
   }
-}
-
-/** mulberry32 */
-const random = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296
 }
 
 describe("Parquet DECIMAL values from JS numbers", () => {
