@@ -75,7 +75,30 @@ const RENAMED: Record<string, string> = {
   UNIFORM: "SF_UNIFORM",
   FLATTEN: "SF_FLATTEN",
   TO_BINARY: "SF_TO_BINARY",
-  TRY_TO_BINARY: "SF_TO_BINARY"
+  TRY_TO_BINARY: "SF_TO_BINARY",
+  // polyglot makes a DuckDB list of it: one element type (ARRAY_CONSTRUCT(1, 'a') fails) and
+  // 1-based subscripts. Under a name it does not know it still translates the arguments (variant
+  // paths inside), and `renameTranslated` then makes it a JSON array, as Snowflake's ARRAY is.
+  ARRAY_CONSTRUCT: "SF_ARRAY_CONSTRUCT"
+}
+
+/** Calls renamed before polyglot that become DuckDB functions after it (variadic: no macro can be). */
+const RENAMED_AFTER: Record<string, string> = {
+  SF_ARRAY_CONSTRUCT: "json_array"
+}
+
+/** The translated SQL with `RENAMED_AFTER` calls given their DuckDB names. */
+export const renameTranslated = (duckSql: string): string => {
+  if (!duckSql.includes("SF_ARRAY_CONSTRUCT")) return duckSql
+  const tokens = tokenize(duckSql)
+  return tokens
+    .map((t, i) => {
+      const renamed = t.kind === "word" ? RENAMED_AFTER[t.text.toUpperCase()] : undefined
+      return renamed !== undefined && significant(tokens.slice(i + 1, i + 3))[0]?.text === "("
+        ? renamed
+        : t.text
+    })
+    .join("")
 }
 
 /** Snowflake datetime format → strftime (the common elements). */

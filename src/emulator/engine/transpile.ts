@@ -4,7 +4,7 @@
  * INFORMATION_SCHEMA of the current database) runs per execution.
  */
 import { Dialect, transpile as polyglot } from "@polyglot-sql/sdk"
-import { afterTranspile, beforeTranspile, type SessionFacts } from "./rewrite.js"
+import { afterTranspile, beforeTranspile, renameTranslated, type SessionFacts } from "./rewrite.js"
 import { aliasSelectItems } from "./selectNames.js"
 
 const CACHE_LIMIT = 500
@@ -23,7 +23,7 @@ const contextFree = (sql: string): string => {
   } catch {
     translated = prepared
   }
-  translated = generatorSeq(translated)
+  translated = renameTranslated(generatorSeq(translated))
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
   cache.set(sql, translated)
   return translated

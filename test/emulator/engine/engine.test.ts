@@ -220,6 +220,29 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
     })
   )
 
+  it.scoped(
+    "ARRAY_CONSTRUCT: mixed elements, 0-based subscripts, variant paths inside, FLATTEN and ARRAY_SIZE over it",
+    () =>
+      Effect.gen(function* () {
+        const s = yield* session
+        const mixed = yield* s.execute(
+          "select array_construct(1, 'a', null, 2.5, object_construct('k', 1)), array_construct(), array_construct(10, 20, 30)[0], array_size(array_construct(1, 'x'))"
+        )
+        assert.deepStrictEqual(mixed.rows, [['[1,"a",null,2.5,{"k":1}]', "[]", "10", "2"]])
+        yield* s.execute("create table docs (v variant)")
+        yield* s.execute(`insert into docs select parse_json('{"a": 1, "b": {"c": "x"}}')`)
+        const paths = yield* s.execute("select array_construct(v:a, v:b.c::string) from docs")
+        assert.deepStrictEqual(paths.rows, [['[1,"x"]']])
+        const flat = yield* s.execute(
+          "select f.index, f.value from table(flatten(input => array_construct(1, 'two'))) f order by f.index"
+        )
+        assert.deepStrictEqual(flat.rows, [
+          ["0", "1"],
+          ["1", '"two"']
+        ])
+      })
+  )
+
   it.scoped("GENERATOR with SEQ4 and UNIFORM", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
