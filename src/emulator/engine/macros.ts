@@ -37,8 +37,15 @@ export const MACROS: ReadonlyArray<string> = [
      (part, n, x) AS CAST(x AS TIMESTAMP) + SF_INTERVAL(part, n)`,
   `CREATE OR REPLACE TEMP MACRO SF_ARRAY_SIZE(j) AS json_array_length(CAST(j AS JSON))`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_BINARY(x, fmt := 'HEX') AS CASE upper(fmt) WHEN 'UTF-8' THEN encode(x) WHEN 'UTF8' THEN encode(x) WHEN 'BASE64' THEN from_base64(x) ELSE unhex(x) END`,
-  `CREATE OR REPLACE TEMP MACRO SF_TO_VARCHAR(x) AS CAST(x AS VARCHAR)`,
+  // A VARIANT cast to text: a JSON string is its text (no quotes), JSON null is NULL, anything else
+  // its JSON text; other types cast as before. (Not typed overloads: DuckDB casts VARCHAR and
+  // DECIMAL to JSON implicitly and would pick the JSON one for them.)
+  `CREATE OR REPLACE TEMP MACRO SF_TO_TEXT(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(CAST(x AS JSON), '$') ELSE CAST(x AS VARCHAR) END`,
   `CREATE OR REPLACE TEMP MACRO SF_ZEROIFNULL(x) AS coalesce(x, 0)`,
+  // GET(variant, index | key): 0-based as Snowflake's arrays; a key names an object's member
+  `CREATE OR REPLACE TEMP MACRO SF_GET(x, k) AS CAST(x AS JSON)[k]`,
+  // GET_PATH(variant, 'a.b[0]'): polyglot writes it for a variant path inside a function it does not know
+  `CREATE OR REPLACE TEMP MACRO GET_PATH(x, p) AS json_extract(CAST(x AS JSON), CASE WHEN starts_with(p, '[') THEN '$' || p ELSE '$.' || p END)`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_NUMBER(x) AS CAST(round(CAST(x AS DECIMAL(38, 9))) AS DECIMAL(38, 0))`,
   `CREATE OR REPLACE TEMP MACRO SF_TRY_TO_NUMBER(x) AS CAST(round(TRY_CAST(x AS DECIMAL(38, 9))) AS DECIMAL(38, 0))`,
   `CREATE OR REPLACE TEMP MACRO SF_TO_TIMESTAMP(x) AS CAST(x AS TIMESTAMP)`,

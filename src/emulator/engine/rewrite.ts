@@ -59,8 +59,8 @@ const datePartMacro = (fn: string, quotedPart: string): string =>
 /** Plain renames to macros defined in macros.ts (so polyglot leaves them alone). */
 const RENAMED: Record<string, string> = {
   ARRAY_SIZE: "SF_ARRAY_SIZE",
-  TO_VARCHAR: "SF_TO_VARCHAR",
-  TO_CHAR: "SF_TO_VARCHAR",
+  TO_VARCHAR: "SF_TO_TEXT",
+  TO_CHAR: "SF_TO_TEXT",
   ZEROIFNULL: "SF_ZEROIFNULL",
   TRY_TO_NUMBER: "SF_TRY_TO_NUMBER",
   TRY_TO_DECIMAL: "SF_TRY_TO_NUMBER",
@@ -79,7 +79,9 @@ const RENAMED: Record<string, string> = {
   // polyglot makes a DuckDB list of it: one element type (ARRAY_CONSTRUCT(1, 'a') fails) and
   // 1-based subscripts. Under a name it does not know it still translates the arguments (variant
   // paths inside), and `renameTranslated` then makes it a JSON array, as Snowflake's ARRAY is.
-  ARRAY_CONSTRUCT: "SF_ARRAY_CONSTRUCT"
+  ARRAY_CONSTRUCT: "SF_ARRAY_CONSTRUCT",
+  // polyglot turns GET(v, 0) into v[1], a list's first element: on a VARIANT (JSON) that is the second
+  GET: "SF_GET"
 }
 
 /** Calls renamed before polyglot that become DuckDB functions after it (variadic: no macro can be). */
@@ -87,18 +89,40 @@ const RENAMED_AFTER: Record<string, string> = {
   SF_ARRAY_CONSTRUCT: "json_array"
 }
 
-/** The translated SQL with `RENAMED_AFTER` calls given their DuckDB names. */
+/**
+ * The translated SQL with `RENAMED_AFTER` calls given their DuckDB names, and every
+ * `CAST(x AS VARCHAR | TEXT)` made `SF_TO_TEXT(x)` (macros.ts): a VARIANT string cast to text is its
+ * text in Snowflake (`v[0]::string` is `a`), where DuckDB keeps the JSON quotes (`"a"`).
+ */
 export const renameTranslated = (duckSql: string): string => {
-  if (!duckSql.includes("SF_ARRAY_CONSTRUCT")) return duckSql
+  if (!duckSql.includes("SF_ARRAY_CONSTRUCT") && !/\bCAST\s*\(/i.test(duckSql)) return duckSql
   const tokens = tokenize(duckSql)
-  return tokens
-    .map((t, i) => {
-      const renamed = t.kind === "word" ? RENAMED_AFTER[t.text.toUpperCase()] : undefined
-      return renamed !== undefined && significant(tokens.slice(i + 1, i + 3))[0]?.text === "("
-        ? renamed
-        : t.text
-    })
-    .join("")
+  const out: Array<string> = []
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token
+    const next = significant(tokens.slice(i + 1, i + 3))[0]
+    const upper = t.kind === "word" ? t.text.toUpperCase() : ""
+    const renamed = RENAMED_AFTER[upper]
+    if (renamed !== undefined && next?.text === "(") {
+      out.push(renamed)
+      continue
+    }
+    if (upper === "CAST" && next?.text === "(") {
+      const open = tokens.indexOf(next)
+      const close = matchingParen(tokens, open)
+      const inner = significant(tokens.slice(open + 1, close))
+      const as = inner[inner.length - 2]
+      const type = inner[inner.length - 1]
+      const typeName = type?.text.toUpperCase()
+      if (close > 0 && as?.text.toUpperCase() === "AS" && (typeName === "VARCHAR" || typeName === "TEXT")) {
+        out.push(`SF_TO_TEXT(${renameTranslated(text(tokens.slice(open + 1, tokens.indexOf(as))))})`)
+        i = close
+        continue
+      }
+    }
+    out.push(t.text)
+  }
+  return out.join("")
 }
 
 /** Snowflake datetime format → strftime (the common elements). */

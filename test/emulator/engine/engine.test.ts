@@ -243,6 +243,24 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
       })
   )
 
+  it.scoped("VARIANT to text without JSON quotes; GET 0-based and by key; GET_PATH", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      yield* s.execute("create table docs (v variant)")
+      yield* s.execute(
+        `insert into docs select parse_json('{"name": "ann", "tags": ["a", "b"], "n": null, "o": {"k": 1}}')`
+      )
+      const text = yield* s.execute(
+        "select v['name']::string, v:tags[1]::string, array_construct('p', 'q')[0]::varchar, to_varchar(v:name), v:n::string, v:o::string, 1.50::number(10,2)::string, 'plain'::string from docs"
+      )
+      assert.deepStrictEqual(text.rows, [["ann", "b", "p", "ann", null, '{"k":1}', "1.50", "plain"]])
+      const got = yield* s.execute(
+        "select get(v:tags, 0), get(v, 'name')::string, get(array_construct(5, 6), 1), get_path(v, 'tags[1]'), get_path(v, 'o.k') from docs"
+      )
+      assert.deepStrictEqual(got.rows, [['"a"', "ann", "6", '"b"', "1"]])
+    })
+  )
+
   it.scoped("GENERATOR with SEQ4 and UNIFORM", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
