@@ -5,7 +5,8 @@
  * exact parsers would — nativeCsv.ts, nativeJson.ts),
  * stages it in DuckDB and checks every cell against the target's types, then applies
  * ON_ERROR (ABORT_STATEMENT loads nothing if any file has an error; CONTINUE loads the good rows;
- * SKIP_FILE[_n[%]] drops a file with too many errors) and PURGE.
+ * SKIP_FILE[_n[%]] drops a file with too many errors), PURGE, SIZE_LIMIT and RETURN_FAILED_ONLY.
+ * (TRUNCATECOLUMNS / ENFORCE_LENGTH change nothing here: VARCHAR lengths are not enforced.)
  *
  * Load history: a file (storage key + MD5) loaded into a table is not loaded again without
  * FORCE=TRUE — it is skipped silently, as Snowflake does (fakesnow reports LOAD_SKIPPED rows
@@ -99,6 +100,19 @@ const nameMatch = (option: string | undefined): NameMatch | undefined => {
   if (mode === "CASE_SENSITIVE") return (name) => name
   if (mode === "CASE_INSENSITIVE") return (name) => name.toLowerCase()
   return undefined
+}
+
+/**
+ * SIZE_LIMIT: files are taken in order while the bytes taken so far are below the limit — the file
+ * that crosses it is still loaded, and so is the first file whatever its size (Snowflake's rule).
+ */
+const withinSizeLimit = (limit: number) => {
+  let taken = 0
+  return (o: { readonly object: { readonly size: number } }): boolean => {
+    if (!(taken < limit)) return false
+    taken += o.object.size
+    return true
+  }
 }
 
 export const merge = (base: Options, over: Options | undefined): Options =>
@@ -275,6 +289,8 @@ export const copyInto = (
     const files = listOption(options, "FILES")
     const base = stage.path === "" || stage.path.endsWith("/") ? stage.path : `${stage.path}/`
     const pattern = patternOf(textOption(options, "PATTERN"))
+    const sizeLimit = Number(textOption(options, "SIZE_LIMIT") ?? Number.POSITIVE_INFINITY)
+    const failedOnly = (textOption(options, "RETURN_FAILED_ONLY") ?? "FALSE").toUpperCase() === "TRUE"
     const all = yield* stageObjects(deps, { ...stage, listPrefix: "" }, undefined)
     const history = deps.catalog.loads(target.sql)
     const chosen = all
@@ -286,6 +302,7 @@ export const copyInto = (
         return true
       })
       .filter((o) => force || history.get(o.object.key)?.md5 !== o.object.md5)
+      .filter(withinSizeLimit(sizeLimit))
       .map((o) => ({ ...o, name: stage.listPrefix + o.relative }))
     if (chosen.length === 0) {
       return rowsResult(
@@ -425,6 +442,7 @@ export const copyInto = (
           if (purge) yield* deps.storage.remove(l.file.object.key).pipe(Effect.mapError(storageFailure))
         }
         const f = l.first
+        if (failedOnly && status === "LOADED") continue
         rows.push([
           l.file.name,
           status,
