@@ -95,27 +95,29 @@ export const stageJsonNatively = (
           if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
           members.push(matching[0])
         }
+        // every member in one call (a document is parsed once per row, not once per column)
+        const present = [...new Set(members.filter((key): key is string => key !== undefined))]
+        const paths = `[${present.map(memberPath).join(", ")}]`
+        const at = (key: string) => present.indexOf(key) + 1
         const cells = members.map((key, i) =>
-          key === undefined
-            ? `CAST(NULL AS VARCHAR) AS c${i}`
-            : `json_extract_string(json, ${memberPath(key)}) AS c${i}`
+          key === undefined ? `CAST(NULL AS VARCHAR) AS c${i}` : `e[${at(key)}] AS c${i}`
         )
         // text columns take strings, integers, booleans and nulls only
         const textChecks = members.flatMap((key, i) =>
           key === undefined || !isText(target.columns[i]!.type)
             ? []
-            : [
-                `json_type(json, ${memberPath(key)}) NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`
-              ]
+            : [`t[${at(key)}] NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`]
         )
         if (textChecks.length > 0) {
           const odd = yield* queryRows(
             connection,
-            `SELECT count(*) FROM ${source} WHERE ${textChecks.join(" OR ")}`
+            `SELECT count(*) FROM (SELECT json_type(json, ${paths}) AS t FROM ${source}) WHERE ${textChecks.join(" OR ")}`
           )
           if (Number(odd[0]?.[0]) !== 0) return undefined
         }
-        return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${source})`)
+        const extracted =
+          present.length === 0 ? source : `(SELECT json_extract_string(json, ${paths}) AS e FROM ${source})`
+        return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${extracted})`)
       }).pipe(Effect.orElseSucceed(() => undefined)),
     (file) => Effect.promise(() => fs.rm(file, { force: true }))
   )
