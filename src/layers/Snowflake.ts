@@ -7,6 +7,7 @@
  *   `HttpClient` and a `FileSystem` from the caller (other runtimes, tests).
  * - `layerSimulated({ mode, cassette })`: the same client recording to or replaying from a
  *   cassette (docs/simulation.md); `layerConfig` switches to it with SNOWFLAKE_SIMULATION_MODE.
+ * - `layerCloudStorage`: `Snowflake.CloudStorage`, exports to and reads from object-store URLs.
  *
  * Closing the layer's scope logs every pooled session out.
  */
@@ -18,7 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type { InvalidConfig, SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
-import * as CloudStorage from "../services/CloudStorage.js"
+import * as CloudStorageService from "../services/CloudStorage.js"
 import * as IngestionService from "../services/Ingestion.js"
 import * as QueryEngine from "../services/QueryEngine.js"
 import * as SessionPool from "../services/SessionPool.js"
@@ -63,6 +64,17 @@ export type Stages = StageManager.StageManagerService
 export const Ingestion = IngestionService.Ingestion
 export type Ingestion = IngestionService.IngestionService
 
+/**
+ * Object stores by URL — `s3://bucket/key`, `gs://…`, `azure://container/key`, `file://…` — for
+ * writing exports (`Export.csv`, `Export.parquet`) or reading objects back, streamed, with the same
+ * adapters PUT and GET use. Credentials are given per call (`UrlOptions`, secrets `Redacted`); no
+ * default credential chain is consulted. Provided by `layerCloudStorage`, apart from the client:
+ * the stores are yours, not Snowflake's, so a simulated client does not change them.
+ */
+export const CloudStorage = CloudStorageService.CloudStorage
+export type CloudStorage = CloudStorageService.CloudStorageService
+export type { UrlOptions as CloudStorageOptions } from "../services/CloudStorage.js"
+
 /** What every layer below provides. */
 export type Services = QueryEngine.QueryEngine | StageManager.StageManager | IngestionService.Ingestion
 
@@ -81,7 +93,7 @@ const liveStages = <E, R>(
   live: Layer.Layer<SessionPool.SessionPool | SnowflakeConfig.SnowflakeConfig, E, R>
 ) =>
   StageManager.layer.pipe(
-    Layer.provide(Layer.merge(live, CloudStorage.layerFromConfig.pipe(Layer.provide(live))))
+    Layer.provide(Layer.merge(live, CloudStorageService.layerFromConfig.pipe(Layer.provide(live))))
   )
 
 /** The statement layer over the live service, and the configuration it was built with. */
@@ -161,6 +173,13 @@ export const layer = (options: SnowflakeOptions): Layer.Layer<Services, Snowflak
  */
 export const layerConfig = (overrides?: Partial<SnowflakeOptions>): Layer.Layer<Services, SnowflakeError> =>
   layerConfigWithoutNode(overrides).pipe(Layer.provide(node))
+
+/** `Snowflake.CloudStorage` on Node. */
+export const layerCloudStorage: Layer.Layer<CloudStorageService.CloudStorage> =
+  CloudStorageService.layer.pipe(Layer.provide(node))
+
+/** `Snowflake.CloudStorage` for other runtimes: provide an `HttpClient` and a `FileSystem`. */
+export const layerCloudStorageWithoutNode = CloudStorageService.layer
 
 export interface SimulationOptions {
   /** `record`: run live and write the cassette when the layer closes; `replay`: serve from it. */
