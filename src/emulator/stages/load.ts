@@ -131,8 +131,27 @@ export interface StagedFile {
   readonly typed?: true
 }
 
-export const tempFile = (suffix: string) =>
+const tempFile = (suffix: string) =>
   nodePath.join(os.tmpdir(), `effect-sf-copy-${randomBytes(8).toString("hex")}${suffix}`)
+
+/**
+ * `body` written to a temporary file (named with `suffix`) for DuckDB's readers, which read paths;
+ * the file goes when `use` ends, however it ends.
+ */
+export const withBodyFile = <A, E>(
+  body: Buffer,
+  suffix: string,
+  use: (file: string) => Effect.Effect<A, E>
+): Effect.Effect<A, E> =>
+  Effect.acquireUseRelease(
+    Effect.promise(async () => {
+      const file = tempFile(suffix)
+      await fs.writeFile(file, body)
+      return file
+    }),
+    use,
+    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  )
 
 /**
  * Stages text records (cells already aligned to the target's columns) and finds the bad ones.
@@ -192,40 +211,36 @@ export const stageParquet = (
   /** MATCH_BY_COLUMN_NAME's comparison; undefined matches by position. */
   matchName: ((name: string) => string) | undefined
 ): Effect.Effect<StagedFile, DuckFailure> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => tempFile(".parquet")),
-    (file) =>
-      Effect.gen(function* () {
-        yield* Effect.promise(() => fs.writeFile(file, body))
-        const described = yield* queryRows(
-          connection,
-          `SELECT name FROM parquet_schema(${quoteString(file)}) WHERE num_children IS NULL OR num_children = 0`
+  withBodyFile(body, ".parquet", (file) =>
+    Effect.gen(function* () {
+      const described = yield* queryRows(
+        connection,
+        `SELECT name FROM parquet_schema(${quoteString(file)}) WHERE num_children IS NULL OR num_children = 0`
+      )
+      const names = described.map((r) => String(r[0]))
+      const byKey = new Map(names.map((n) => [matchName?.(n) ?? n, n]))
+      const types = new Map(
+        (yield* queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)).map(
+          (r) => [String(r[0]), String(r[1])]
         )
-        const names = described.map((r) => String(r[0]))
-        const byKey = new Map(names.map((n) => [matchName?.(n) ?? n, n]))
-        const types = new Map(
-          (yield* queryRows(connection, `DESCRIBE SELECT * FROM read_parquet(${quoteString(file)})`)).map(
-            (r) => [String(r[0]), String(r[1])]
-          )
-        )
-        const single =
-          target.columns.length === 1 && target.columns[0]?.type === "JSON" && matchName === undefined
-        const exprs = target.columns.map((column, i) => {
-          if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
-          const source = matchName === undefined ? names[i] : byKey.get(matchName(column.name))
-          if (source === undefined) return `CAST(NULL AS VARCHAR) AS ${cell(i)}`
-          // bytes into BINARY: staged as hex, as the text path stages them (CAST would escape them)
-          if (column.type === "BLOB" && types.get(source) === "BLOB")
-            return `hex(p.${quoteIdent(source)}) AS ${cell(i)}`
-          return `CAST(p.${quoteIdent(source)} AS VARCHAR) AS ${cell(i)}`
-        })
-        return yield* stageFrom(
-          connection,
-          target,
-          `(SELECT row_number() OVER () - 1 AS __row, ${exprs.join(", ")} FROM read_parquet(${quoteString(file)}) p)`
-        )
-      }),
-    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+      )
+      const single =
+        target.columns.length === 1 && target.columns[0]?.type === "JSON" && matchName === undefined
+      const exprs = target.columns.map((column, i) => {
+        if (single) return `CAST(to_json(p) AS VARCHAR) AS ${cell(i)}`
+        const source = matchName === undefined ? names[i] : byKey.get(matchName(column.name))
+        if (source === undefined) return `CAST(NULL AS VARCHAR) AS ${cell(i)}`
+        // bytes into BINARY: staged as hex, as the text path stages them (CAST would escape them)
+        if (column.type === "BLOB" && types.get(source) === "BLOB")
+          return `hex(p.${quoteIdent(source)}) AS ${cell(i)}`
+        return `CAST(p.${quoteIdent(source)} AS VARCHAR) AS ${cell(i)}`
+      })
+      return yield* stageFrom(
+        connection,
+        target,
+        `(SELECT row_number() OVER () - 1 AS __row, ${exprs.join(", ")} FROM read_parquet(${quoteString(file)}) p)`
+      )
+    })
   )
 
 /**
@@ -236,18 +251,14 @@ export const parquetDocuments = (
   connection: DuckDBConnection,
   body: Buffer
 ): Effect.Effect<ReadonlyArray<ParsedRecord>, DuckFailure> =>
-  Effect.acquireUseRelease(
-    Effect.sync(() => tempFile(".parquet")),
-    (file) =>
-      Effect.gen(function* () {
-        yield* Effect.promise(() => fs.writeFile(file, body))
-        const rows = yield* queryRows(
-          connection,
-          `SELECT CAST(to_json(p) AS VARCHAR) FROM read_parquet(${quoteString(file)}) p`
-        )
-        return rows.map((r, i): ParsedRecord => ({ cells: [String(r[0])], line: i + 1, starts: [1] }))
-      }),
-    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  withBodyFile(body, ".parquet", (file) =>
+    Effect.gen(function* () {
+      const rows = yield* queryRows(
+        connection,
+        `SELECT CAST(to_json(p) AS VARCHAR) FROM read_parquet(${quoteString(file)}) p`
+      )
+      return rows.map((r, i): ParsedRecord => ({ cells: [String(r[0])], line: i + 1, starts: [1] }))
+    })
   )
 
 let stagingCounter = 0

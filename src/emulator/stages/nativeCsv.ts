@@ -11,11 +11,10 @@
  * knows the line and character of every error. A seeded differential test holds the two readers
  * to the same rows (test/emulator/stages/nativeCsv.test.ts).
  */
-import * as fs from "node:fs/promises"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect, Fiber } from "effect"
 import { quoteString } from "../engine/lexer.js"
-import { dropStaged, type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
+import { dropStaged, type StagedFile, stageTyped, type Target, withBodyFile } from "./load.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
@@ -225,23 +224,19 @@ export const stageCsvNatively = (
 ): Effect.Effect<StagedFile | undefined> => {
   const plan = nativeCsvPlan(format, body, target.columns.length)
   if (plan === undefined) return Effect.succeed(undefined)
-  return Effect.acquireUseRelease(
-    Effect.sync(() => tempFile(".csv")),
-    (file) =>
-      Effect.gen(function* () {
-        yield* Effect.promise(() => fs.writeFile(file, body))
-        // DuckDB reads on its own threads while the records are walked here; a file the walk
-        // refuses is dropped again, whatever DuckDB made of it
-        const reading = yield* Effect.fork(
-          stageTyped(connection, target, `read_csv(${quoteString(file)}, ${plan.options})`)
-        )
-        yield* Effect.yieldNow()
-        const verified = plan.verify()
-        const staged = yield* Fiber.join(reading)
-        if (verified || staged === undefined) return verified ? staged : undefined
-        yield* dropStaged(connection, staged)
-        return undefined
-      }).pipe(Effect.orElseSucceed(() => undefined)),
-    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+  return withBodyFile(body, ".csv", (file) =>
+    Effect.gen(function* () {
+      // DuckDB reads on its own threads while the records are walked here; a file the walk
+      // refuses is dropped again, whatever DuckDB made of it
+      const reading = yield* Effect.fork(
+        stageTyped(connection, target, `read_csv(${quoteString(file)}, ${plan.options})`)
+      )
+      yield* Effect.yieldNow()
+      const verified = plan.verify()
+      const staged = yield* Fiber.join(reading)
+      if (verified || staged === undefined) return verified ? staged : undefined
+      yield* dropStaged(connection, staged)
+      return undefined
+    }).pipe(Effect.orElseSucceed(() => undefined))
   )
 }

@@ -22,12 +22,11 @@
  *
  * test/emulator/stages/nativeJson.test.ts holds the two paths to the same rows on generated files.
  */
-import * as fs from "node:fs/promises"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { queryRows } from "../engine/duck.js"
 import { quoteString } from "../engine/lexer.js"
-import { type StagedFile, stageTyped, type Target, tempFile } from "./load.js"
+import { type StagedFile, stageTyped, type Target, withBodyFile } from "./load.js"
 import type { Options } from "./sqlText.js"
 
 /** Format options the fast path reads exactly as `parseJson` does (it ignores them). */
@@ -72,53 +71,49 @@ export const stageJsonNatively = (
     hasLongNumber(body)
   )
     return Effect.succeed(undefined)
-  return Effect.acquireUseRelease(
-    Effect.sync(() => tempFile(".json")),
-    (file) =>
-      Effect.gen(function* () {
-        yield* Effect.promise(() => fs.writeFile(file, body))
-        const source = `read_ndjson_objects(${quoteString(file)})`
-        // every document an object with distinct keys; and the keys there are
-        const shape = yield* queryRows(
-          connection,
-          `SELECT count(*) FILTER (WHERE json_type(json) <> 'OBJECT'),
+  return withBodyFile(body, ".json", (file) =>
+    Effect.gen(function* () {
+      const source = `read_ndjson_objects(${quoteString(file)})`
+      // every document an object with distinct keys; and the keys there are
+      const shape = yield* queryRows(
+        connection,
+        `SELECT count(*) FILTER (WHERE json_type(json) <> 'OBJECT'),
                   count(*) FILTER (WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json)))),
                   (SELECT list(DISTINCT k) FROM (SELECT unnest(json_keys(json)) AS k FROM ${source}))
            FROM ${source}`
+      )
+      const [notObjects, repeated, keyList] = shape[0] ?? []
+      if (Number(notObjects) !== 0 || Number(repeated) !== 0) return undefined
+      const keys = Array.isArray(keyList) ? keyList.map(String) : []
+      const members: Array<string | undefined> = []
+      for (const column of target.columns) {
+        const matching = keys.filter((k) => matchName(k) === matchName(column.name))
+        if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
+        members.push(matching[0])
+      }
+      // every member in one call (a document is parsed once per row, not once per column)
+      const present = [...new Set(members.filter((key): key is string => key !== undefined))]
+      const paths = `[${present.map(memberPath).join(", ")}]`
+      const at = (key: string) => present.indexOf(key) + 1
+      const cells = members.map((key, i) =>
+        key === undefined ? `CAST(NULL AS VARCHAR) AS c${i}` : `e[${at(key)}] AS c${i}`
+      )
+      // text columns take strings, integers, booleans and nulls only
+      const textChecks = members.flatMap((key, i) =>
+        key === undefined || !isText(target.columns[i]!.type)
+          ? []
+          : [`t[${at(key)}] NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`]
+      )
+      if (textChecks.length > 0) {
+        const odd = yield* queryRows(
+          connection,
+          `SELECT count(*) FROM (SELECT json_type(json, ${paths}) AS t FROM ${source}) WHERE ${textChecks.join(" OR ")}`
         )
-        const [notObjects, repeated, keyList] = shape[0] ?? []
-        if (Number(notObjects) !== 0 || Number(repeated) !== 0) return undefined
-        const keys = Array.isArray(keyList) ? keyList.map(String) : []
-        const members: Array<string | undefined> = []
-        for (const column of target.columns) {
-          const matching = keys.filter((k) => matchName(k) === matchName(column.name))
-          if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
-          members.push(matching[0])
-        }
-        // every member in one call (a document is parsed once per row, not once per column)
-        const present = [...new Set(members.filter((key): key is string => key !== undefined))]
-        const paths = `[${present.map(memberPath).join(", ")}]`
-        const at = (key: string) => present.indexOf(key) + 1
-        const cells = members.map((key, i) =>
-          key === undefined ? `CAST(NULL AS VARCHAR) AS c${i}` : `e[${at(key)}] AS c${i}`
-        )
-        // text columns take strings, integers, booleans and nulls only
-        const textChecks = members.flatMap((key, i) =>
-          key === undefined || !isText(target.columns[i]!.type)
-            ? []
-            : [`t[${at(key)}] NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`]
-        )
-        if (textChecks.length > 0) {
-          const odd = yield* queryRows(
-            connection,
-            `SELECT count(*) FROM (SELECT json_type(json, ${paths}) AS t FROM ${source}) WHERE ${textChecks.join(" OR ")}`
-          )
-          if (Number(odd[0]?.[0]) !== 0) return undefined
-        }
-        const extracted =
-          present.length === 0 ? source : `(SELECT json_extract_string(json, ${paths}) AS e FROM ${source})`
-        return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${extracted})`)
-      }).pipe(Effect.orElseSucceed(() => undefined)),
-    (file) => Effect.promise(() => fs.rm(file, { force: true }))
+        if (Number(odd[0]?.[0]) !== 0) return undefined
+      }
+      const extracted =
+        present.length === 0 ? source : `(SELECT json_extract_string(json, ${paths}) AS e FROM ${source})`
+      return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${extracted})`)
+    }).pipe(Effect.orElseSucceed(() => undefined))
   )
 }
