@@ -13,78 +13,84 @@ import { withStages } from "./support.js"
 const file = (name: string, text: string) => ({ name, stream: Stream.make(text).pipe(Stream.encodeText) })
 
 describe("COPY INTO with a transform, against the emulator (GCS stage, encrypted)", () => {
-  it.scopedLive("CSV fields and JSON paths, computed; METADATA$ columns; bad results per ON_ERROR", () =>
-    Effect.gen(function* () {
-      const { stages, ingestion, sf } = yield* withStages("gcs")
-      yield* sf.execute("CREATE TABLE people (id NUMBER, name VARCHAR, source VARCHAR)")
-      yield* stages.put(file("people.csv", "1,alice,x\n2,bob,y\n"), "@%people/csv")
-      yield* stages.put(
-        file("people.json", '{"id": 7, "name": {"first": "carol"}}\n{"id": 8, "name": {"first": "dave"}}\n'),
-        "@%people/json"
-      )
-      // fields reordered and computed, the file and row named
-      const csv = yield* ingestion.copyInto(
-        CopyInto.table("people").pipe(
-          CopyInto.from("@%people/csv/"),
-          CopyInto.select([
-            "$1::NUMBER * 10",
-            "UPPER($2)",
-            "METADATA$FILENAME || '#' || METADATA$FILE_ROW_NUMBER"
-          ]),
-          CopyInto.fileFormat(FileFormat.csv())
+  it.scopedLive(
+    "CSV fields and JSON paths, computed (aliases allowed); METADATA$ columns; bad results per ON_ERROR",
+    () =>
+      Effect.gen(function* () {
+        const { stages, ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE people (id NUMBER, name VARCHAR, source VARCHAR)")
+        yield* stages.put(file("people.csv", "1,alice,x\n2,bob,y\n"), "@%people/csv")
+        yield* stages.put(
+          file(
+            "people.json",
+            '{"id": 7, "name": {"first": "carol"}}\n{"id": 8, "name": {"first": "dave"}}\n'
+          ),
+          "@%people/json"
         )
-      )
-      assert.strictEqual(csv.rowsLoaded, 2)
-      // JSON paths, into chosen columns
-      const json = yield* ingestion.copyInto(
-        CopyInto.table("people").pipe(
-          CopyInto.columns(["name", "id"]),
-          CopyInto.from("@%people/json/"),
-          CopyInto.select(["$1:name.first::STRING", "$1:id"]),
-          CopyInto.fileFormat(FileFormat.json())
-        )
-      )
-      assert.strictEqual(json.rowsLoaded, 2)
-      const rows = (yield* sf.execute("SELECT id, name, source FROM people ORDER BY id")).rows
-      assert.deepStrictEqual(
-        rows.map((r) => [r.ID, r.NAME, r.SOURCE]),
-        [
-          [7n, "carol", null],
-          [8n, "dave", null],
-          [10n, "ALICE", "csv/people.csv.gz#1"],
-          [20n, "BOB", "csv/people.csv.gz#2"]
-        ]
-      )
-
-      // what an expression yields is checked against the column: CONTINUE skips that row
-      yield* stages.put(file("mixed.csv", "3,ok\nnot a number,bad\n"), "@%people/mixed")
-      const mixed = yield* ingestion.copyInto(
-        CopyInto.table("people").pipe(
-          CopyInto.columns(["id", "name"]),
-          CopyInto.from("@%people/mixed/"),
-          CopyInto.select(["$1", "$2"]),
-          CopyInto.fileFormat(FileFormat.csv()),
-          CopyInto.onError("CONTINUE")
-        )
-      )
-      assert.deepStrictEqual(
-        [mixed.rowsLoaded, mixed.results[0]?.status, mixed.results[0]?.firstErrorLine],
-        [1, "PARTIALLY_LOADED", 2]
-      )
-      assert.include(mixed.results[0]?.firstError ?? "", "Numeric value 'not a number' is not recognized")
-
-      // as many expressions as columns, or a compilation error
-      const wrong = yield* Effect.flip(
-        ingestion.copyInto(
+        // fields reordered and computed, the file and row named
+        const csv = yield* ingestion.copyInto(
           CopyInto.table("people").pipe(
-            CopyInto.columns(["id"]),
             CopyInto.from("@%people/csv/"),
-            CopyInto.select(["$1", "$2"])
+            // aliases are allowed, and change nothing: the column list (here the table's) decides
+            CopyInto.select([
+              "$1::NUMBER * 10 AS id",
+              "UPPER($2) name",
+              "METADATA$FILENAME || '#' || METADATA$FILE_ROW_NUMBER AS \"Source\""
+            ]),
+            CopyInto.fileFormat(FileFormat.csv())
           )
         )
-      )
-      assert.include(wrong.message, "Insert value list does not match column list expecting 1 but got 2")
-    })
+        assert.strictEqual(csv.rowsLoaded, 2)
+        // JSON paths, into chosen columns
+        const json = yield* ingestion.copyInto(
+          CopyInto.table("people").pipe(
+            CopyInto.columns(["name", "id"]),
+            CopyInto.from("@%people/json/"),
+            CopyInto.select(["$1:name.first::STRING", "$1:id"]),
+            CopyInto.fileFormat(FileFormat.json())
+          )
+        )
+        assert.strictEqual(json.rowsLoaded, 2)
+        const rows = (yield* sf.execute("SELECT id, name, source FROM people ORDER BY id")).rows
+        assert.deepStrictEqual(
+          rows.map((r) => [r.ID, r.NAME, r.SOURCE]),
+          [
+            [7n, "carol", null],
+            [8n, "dave", null],
+            [10n, "ALICE", "csv/people.csv.gz#1"],
+            [20n, "BOB", "csv/people.csv.gz#2"]
+          ]
+        )
+
+        // what an expression yields is checked against the column: CONTINUE skips that row
+        yield* stages.put(file("mixed.csv", "3,ok\nnot a number,bad\n"), "@%people/mixed")
+        const mixed = yield* ingestion.copyInto(
+          CopyInto.table("people").pipe(
+            CopyInto.columns(["id", "name"]),
+            CopyInto.from("@%people/mixed/"),
+            CopyInto.select(["$1", "$2"]),
+            CopyInto.fileFormat(FileFormat.csv()),
+            CopyInto.onError("CONTINUE")
+          )
+        )
+        assert.deepStrictEqual(
+          [mixed.rowsLoaded, mixed.results[0]?.status, mixed.results[0]?.firstErrorLine],
+          [1, "PARTIALLY_LOADED", 2]
+        )
+        assert.include(mixed.results[0]?.firstError ?? "", "Numeric value 'not a number' is not recognized")
+
+        // as many expressions as columns, or a compilation error
+        const wrong = yield* Effect.flip(
+          ingestion.copyInto(
+            CopyInto.table("people").pipe(
+              CopyInto.columns(["id"]),
+              CopyInto.from("@%people/csv/"),
+              CopyInto.select(["$1", "$2"])
+            )
+          )
+        )
+        assert.include(wrong.message, "Insert value list does not match column list expecting 1 but got 2")
+      })
   )
 
   it.scopedLive(

@@ -9,8 +9,8 @@
  * and `METADATA$FILE_ROW_NUMBER` name the file and the record's number in it.
  *
  * Not emulated: an expression that fails to evaluate (`'x'::NUMBER` inside the transform) fails
- * the whole statement with DuckDB's message rather than counting as that row's error; aliases on
- * the expressions.
+ * the whole statement with DuckDB's message rather than counting as that row's error. Aliases on
+ * the expressions are accepted and dropped (the column list names the targets).
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
@@ -54,6 +54,27 @@ const splitTopLevel = (tokens: ReadonlyArray<Token>): Array<Array<Token>> => {
     else parts[parts.length - 1]?.push(token)
   }
   return parts
+}
+
+/** Words that end an expression without being an alias after it. */
+const ENDING_WORDS = new Set(["END", "NULL", "TRUE", "FALSE"])
+
+/**
+ * A select item without its column alias (`$1 AS id`, `UPPER($2) name`): the COPY's column list
+ * names the targets, so the alias only has to go.
+ */
+const withoutAlias = (part: ReadonlyArray<Token>): ReadonlyArray<Token> => {
+  const last = part[part.length - 1]
+  const before = part[part.length - 2]
+  if (last === undefined || before === undefined) return part
+  const isName =
+    last.kind === "qident" || (last.kind === "word" && !ENDING_WORDS.has(last.text.toUpperCase()))
+  if (!isName) return part
+  if (isWord(before, "AS")) return part.slice(0, -2)
+  // a bare alias follows a complete operand: a number (`$1`), a closing parenthesis, a string or a name
+  const operand =
+    before.kind === "number" || before.kind === "string" || before.text === ")" || before.text === "]"
+  return operand ? part.slice(0, -1) : part
 }
 
 /**
@@ -102,7 +123,7 @@ export const parseTransform = (
   const [stage, ...aliasWords] = source.split(/\s+/)
   if (stage === undefined || !stage.startsWith("@")) return undefined
   const alias = aliasWords.filter((w) => w.toUpperCase() !== "AS")[0]
-  const expressions = splitTopLevel(inner.slice(0, from)).map((part) => textOf(sql, part))
+  const expressions = splitTopLevel(inner.slice(0, from)).map((part) => textOf(sql, withoutAlias(part)))
   const after = tokens[close + 1]
   const rest = after === undefined ? "" : sql.slice(after.start)
   return { transform: { expressions, stage, rest }, ...(alias === undefined ? {} : { alias }) }
