@@ -79,6 +79,34 @@ describe("COPY INTO with a transform, against the emulator (GCS stage, encrypted
         )
         assert.include(mixed.results[0]?.firstError ?? "", "Numeric value 'not a number' is not recognized")
 
+        // an expression that fails for a record is that record's error: CONTINUE loads the others,
+        // ABORT_STATEMENT fails with Snowflake's message and loads nothing
+        const lines = Array.from({ length: 200 }, (_, i) => (i === 57 || i === 140 ? `x${i},bad` : `${i},ok`))
+        yield* stages.put(file("computed.csv", `${lines.join("\n")}\n`), "@%people/computed")
+        const computed = (onError: "CONTINUE" | "ABORT_STATEMENT") =>
+          ingestion.copyInto(
+            CopyInto.table("people").pipe(
+              CopyInto.columns(["id", "name"]),
+              CopyInto.from("@%people/computed/"),
+              CopyInto.select(["$1::NUMBER * 10", "$2"]),
+              CopyInto.fileFormat(FileFormat.csv()),
+              CopyInto.onError(onError),
+              CopyInto.force(true)
+            )
+          )
+        const aborted = yield* Effect.flip(computed("ABORT_STATEMENT"))
+        assert.include(aborted.message, "Numeric value 'x57' is not recognized")
+        const before = Number((yield* sf.execute("SELECT COUNT(*) AS n FROM people")).rows[0]!.N)
+        const continued = yield* computed("CONTINUE")
+        assert.deepStrictEqual(
+          [continued.rowsLoaded, continued.results[0]?.errorsSeen, continued.results[0]?.rowsParsed],
+          [198, 2, 200]
+        )
+        assert.strictEqual(continued.results[0]?.firstErrorLine, 58)
+        assert.include(continued.results[0]?.firstError ?? "", "Numeric value 'x57' is not recognized")
+        const after = yield* sf.execute("SELECT COUNT(*) AS n, MAX(id) AS top FROM people")
+        assert.deepStrictEqual([Number(after.rows[0]!.N) - before, after.rows[0]!.TOP], [198, 1990n])
+
         // as many expressions as columns, or a compilation error
         const wrong = yield* Effect.flip(
           ingestion.copyInto(

@@ -108,8 +108,9 @@ export const fromDuckMessage = (raw: string, scope: ErrorScope): EngineError => 
       { line, pos, type: "COMPILATION" }
     )
   }
-  m = message.match(/^Conversion Error: Could not convert string '(.*?)' to/)
-  if (m) return new EngineError("100038", "22018", `Numeric value '${m[1]}' is not recognized`)
+  // DuckDB quotes the value with ' or " depending on the cast's path
+  m = message.match(/^Conversion Error: Could not convert string (?:'(.*?)'|"(.*?)") to/)
+  if (m) return new EngineError("100038", "22018", `Numeric value '${m[1] ?? m[2]}' is not recognized`)
   m = message.match(/^Conversion Error: invalid date field format: "(.*?)"/)
   if (m) return new EngineError("100040", "22007", `Date '${m[1]}' is not recognized`)
   m = message.match(/^Conversion Error: invalid timestamp field format: "(.*?)"/)

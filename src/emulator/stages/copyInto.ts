@@ -353,7 +353,7 @@ export const copyInto = (
                 : parseJson(body.toString("utf8"), format, undefined)
           records = [...parsed.records]
           recordErrors = [...parsed.errors]
-          staged = yield* stageTransformed(
+          const result = yield* stageTransformed(
             connection,
             target,
             transformed.transform,
@@ -363,6 +363,8 @@ export const copyInto = (
             type !== "CSV",
             { ...ctx, sessionId: env.sessionId }
           ).pipe(Effect.mapError(internal))
+          staged = result.staged
+          recordErrors.push(...result.errors)
         } else if (type === "PARQUET") {
           staged = yield* stageParquet(connection, target, body, matchName).pipe(
             Effect.mapError((e) =>

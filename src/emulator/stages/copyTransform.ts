@@ -8,18 +8,19 @@
  * like any staged file (load.ts), so ON_ERROR, load history and PURGE apply. `METADATA$FILENAME`
  * and `METADATA$FILE_ROW_NUMBER` name the file and the record's number in it.
  *
- * Not emulated: an expression that fails to evaluate (`'x'::NUMBER` inside the transform) fails
- * the whole statement with DuckDB's message rather than counting as that row's error. Aliases on
- * the expressions are accepted and dropped (the column list names the targets).
+ * An expression that fails to evaluate for a record (`'x'::NUMBER`) is that record's error, under
+ * ON_ERROR like any other. Aliases on the expressions are accepted and dropped (the column list
+ * names the targets).
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import type { DuckFailure } from "../engine/duck.js"
 import { queryRows, runStatement } from "../engine/duck.js"
+import { fromDuckMessage } from "../engine/errors.js"
 import { quoteIdent, quoteString, significant, type Token, tokenize } from "../engine/lexer.js"
 import type { SessionFacts } from "../engine/rewrite.js"
 import { toDuckDb } from "../engine/transpile.js"
-import type { ParsedRecord } from "./formats.js"
+import type { ParsedRecord, RecordError } from "./formats.js"
 import { appendRecords, type StagedFile, stageFrom, type Target } from "./load.js"
 
 export interface Transform {
@@ -157,9 +158,15 @@ export const pointAtRecord = (expression: string, alias: string | undefined, fil
 
 let sourceCounter = 0
 
+/** A row's value error: a conversion or bad input, which ON_ERROR decides about (not a compilation error). */
+const isValueError = (message: string) => /^(Conversion|Invalid Input|Out of Range) Error/.test(message)
+
 /**
  * Stages one file's records through the transform: its results become the text cells of a staged
- * file (load.ts), checked against the target's columns like any other.
+ * file (load.ts), checked against the target's columns like any other. A record whose expressions
+ * fail to evaluate (`'x'::NUMBER`) is that record's error, found by halving the rows until each
+ * failing one stands alone (the others are evaluated as usual), and left out of the staged rows;
+ * its message is Snowflake's for that failure. A compilation error still fails the statement.
  */
 export const stageTransformed = (
   connection: DuckDBConnection,
@@ -170,7 +177,7 @@ export const stageTransformed = (
   file: string,
   json: boolean,
   facts: SessionFacts
-): Effect.Effect<StagedFile, DuckFailure> =>
+): Effect.Effect<{ readonly staged: StagedFile; readonly errors: ReadonlyArray<RecordError> }, DuckFailure> =>
   Effect.gen(function* () {
     sourceCounter += 1
     const name = `__sf_copy_source_${sourceCounter}`
@@ -202,7 +209,48 @@ export const stageTransformed = (
           ? `CASE WHEN json_type(${x}) = 'VARCHAR' THEN json_extract_string(${x}, '$') ELSE CAST(${x} AS VARCHAR) END AS c${i}`
           : `CAST(${x} AS VARCHAR) AS c${i}`
       })
-      return yield* stageFrom(connection, target, `(SELECT __row, ${texts.join(", ")} FROM (${translated}))`)
+      const results = `(SELECT __row, ${texts.join(", ")} FROM (${translated}))`
+      // the rows lo..hi evaluated (the filter is pushed below the expressions), or their failure
+      const evaluate = (lo: number, hi: number) =>
+        queryRows(
+          connection,
+          // every cell counted, so every expression is evaluated (count(*) alone would prune them)
+          `SELECT ${target.columns.map((_, i) => `count(c${i})`).join(", ")} FROM ${results} WHERE __row BETWEEN ${lo} AND ${hi}`
+        )
+      const failing = (
+        lo: number,
+        hi: number
+      ): Effect.Effect<Array<RecordError & { row: number }>, DuckFailure> =>
+        Effect.catchAll(Effect.as(evaluate(lo, hi), []), (e) => {
+          if (!isValueError(e.message)) return Effect.fail(e)
+          if (lo === hi) {
+            const error = fromDuckMessage(e.message, { database: null, schema: null, sql: "" })
+            return Effect.succeed([
+              {
+                row: lo,
+                line: records[lo]?.line ?? lo + 1,
+                character: 1,
+                code: error.code,
+                sqlState: error.sqlState,
+                message: error.message
+              }
+            ])
+          }
+          const mid = Math.floor((lo + hi) / 2)
+          return Effect.zipWith(failing(lo, mid), failing(mid + 1, hi), (a, b) => [...a, ...b])
+        })
+      const first = yield* Effect.either(stageFrom(connection, target, results))
+      if (first._tag === "Right") return { staged: first.right, errors: [] }
+      if (!isValueError(first.left.message) || records.length === 0) return yield* Effect.fail(first.left)
+      const errors = yield* failing(0, records.length - 1)
+      // no single record fails alone: the statement's own failure stands
+      if (errors.length === 0) return yield* Effect.fail(first.left)
+      yield* runStatement(
+        connection,
+        `DELETE FROM ${source} WHERE __row IN (${errors.map((e) => e.row).join(", ")})`
+      )
+      const rest = yield* stageFrom(connection, target, results)
+      return { staged: rest, errors: errors.map(({ row: _, ...error }) => error) }
     })
     return yield* staged.pipe(
       Effect.ensuring(runStatement(connection, `DROP TABLE IF EXISTS ${source}`).pipe(Effect.ignore))
