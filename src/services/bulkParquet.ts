@@ -20,8 +20,9 @@ import { parquetFiles } from "../streams/export/parquet.js"
 const TEMPORAL = new Set(["date", "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz"])
 
 /**
- * Records (read by the keys `names`, as the CSV body reads them) as Parquet files of about `fileSize` bytes each, one after another, each followed by
- * `FILE_END` (bulkFiles.ts cuts there); one column per name, typed by `types` (same order).
+ * Records (read by the keys `names`, as the CSV body reads them) as Parquet files of about
+ * `fileSize` bytes each, one after another, each followed by `FILE_END` (bulkFiles.ts cuts there);
+ * one column per name, typed by `types` (same order).
  *
  * Files are written for loading, not for keeping: no min/max statistics (COPY reads every row), and
  * NUMBER(p > 18) columns — every NUMBER and INTEGER column Snowflake creates without a precision —
