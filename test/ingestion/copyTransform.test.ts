@@ -107,6 +107,24 @@ describe("COPY INTO with a transform, against the emulator (GCS stage, encrypted
         const after = yield* sf.execute("SELECT COUNT(*) AS n, MAX(id) AS top FROM people")
         assert.deepStrictEqual([Number(after.rows[0]!.N) - before, after.rows[0]!.TOP], [198, 1990n])
 
+        // a transform failing on most records fails the statement after a bounded search, in
+        // Snowflake's words (Snowflake would report every record; the emulator stops looking)
+        const allBad = Array.from({ length: 3000 }, (_, i) => `y${i},bad`)
+        yield* stages.put(file("allbad.csv", `${allBad.join("\n")}\n`), "@%people/allbad")
+        const hopeless = yield* Effect.flip(
+          ingestion.copyInto(
+            CopyInto.table("people").pipe(
+              CopyInto.columns(["id", "name"]),
+              CopyInto.from("@%people/allbad/"),
+              CopyInto.select(["$1::NUMBER", "$2"]),
+              CopyInto.fileFormat(FileFormat.csv()),
+              CopyInto.onError("CONTINUE")
+            )
+          )
+        )
+        assert.include(hopeless.message, "Numeric value 'y")
+        assert.notInclude(hopeless.message, "internal error")
+
         // as many expressions as columns, or a compilation error
         const wrong = yield* Effect.flip(
           ingestion.copyInto(

@@ -361,8 +361,9 @@ export const copyInto = (
             records,
             file.relative,
             type !== "CSV",
-            { ...ctx, sessionId: env.sessionId }
-          ).pipe(Effect.mapError(internal))
+            { ...ctx, sessionId: env.sessionId },
+            onError._tag === "Abort"
+          ).pipe(Effect.mapError((e) => (e instanceof EngineError ? e : internal(e))))
           staged = result.staged
           recordErrors.push(...result.errors)
         } else if (type === "PARQUET") {

@@ -16,6 +16,7 @@ import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import type { DuckFailure } from "../engine/duck.js"
 import { queryRows, runStatement } from "../engine/duck.js"
+import type { EngineError } from "../engine/Engine.js"
 import { fromDuckMessage } from "../engine/errors.js"
 import { quoteIdent, quoteString, significant, type Token, tokenize } from "../engine/lexer.js"
 import type { SessionFacts } from "../engine/rewrite.js"
@@ -158,6 +159,9 @@ export const pointAtRecord = (expression: string, alias: string | undefined, fil
 
 let sourceCounter = 0
 
+/** Most evaluations spent finding the records whose expressions fail (see `search`). */
+const MAX_PROBES = 200
+
 /** A row's value error: a conversion or bad input, which ON_ERROR decides about (not a compilation error). */
 const isValueError = (message: string) => /^(Conversion|Invalid Input|Out of Range) Error/.test(message)
 
@@ -166,7 +170,9 @@ const isValueError = (message: string) => /^(Conversion|Invalid Input|Out of Ran
  * file (load.ts), checked against the target's columns like any other. A record whose expressions
  * fail to evaluate (`'x'::NUMBER`) is that record's error, found by halving the rows until each
  * failing one stands alone (the others are evaluated as usual), and left out of the staged rows;
- * its message is Snowflake's for that failure. A compilation error still fails the statement.
+ * its message is Snowflake's for that failure. A compilation error still fails the statement, and
+ * so does a transform failing on too many records to single out in `MAX_PROBES` evaluations
+ * (about ten in a large file) — Snowflake would count them all as errors.
  */
 export const stageTransformed = (
   connection: DuckDBConnection,
@@ -176,8 +182,13 @@ export const stageTransformed = (
   records: ReadonlyArray<ParsedRecord>,
   file: string,
   json: boolean,
-  facts: SessionFacts
-): Effect.Effect<{ readonly staged: StagedFile; readonly errors: ReadonlyArray<RecordError> }, DuckFailure> =>
+  facts: SessionFacts,
+  /** ABORT_STATEMENT: the first failing record is enough. */
+  firstOnly: boolean
+): Effect.Effect<
+  { readonly staged: StagedFile; readonly errors: ReadonlyArray<RecordError> },
+  DuckFailure | EngineError
+> =>
   Effect.gen(function* () {
     sourceCounter += 1
     const name = `__sf_copy_source_${sourceCounter}`
@@ -217,34 +228,50 @@ export const stageTransformed = (
           // every cell counted, so every expression is evaluated (count(*) alone would prune them)
           `SELECT ${target.columns.map((_, i) => `count(c${i})`).join(", ")} FROM ${results} WHERE __row BETWEEN ${lo} AND ${hi}`
         )
-      const failing = (
-        lo: number,
-        hi: number
-      ): Effect.Effect<Array<RecordError & { row: number }>, DuckFailure> =>
-        Effect.catchAll(Effect.as(evaluate(lo, hi), []), (e) => {
-          if (!isValueError(e.message)) return Effect.fail(e)
-          if (lo === hi) {
-            const error = fromDuckMessage(e.message, { database: null, schema: null, sql: "" })
-            return Effect.succeed([
-              {
+      // Halving finds k failing records in about 2·k·log(n) probes: bounded, so that a transform
+      // failing on most records fails the statement (as before) instead of probing for hours;
+      // with ABORT_STATEMENT only the first failing record is needed.
+      let probes = 0
+      const found: Array<RecordError & { row: number }> = []
+      const search = (lo: number, hi: number): Effect.Effect<void, DuckFailure> =>
+        Effect.suspend(() => {
+          if ((firstOnly && found.length > 0) || probes >= MAX_PROBES) return Effect.void
+          probes++
+          return Effect.catchAll(Effect.asVoid(evaluate(lo, hi)), (e) => {
+            if (!isValueError(e.message)) return Effect.fail(e)
+            if (lo === hi) {
+              const error = fromDuckMessage(e.message, { database: null, schema: null, sql: "" })
+              found.push({
                 row: lo,
                 line: records[lo]?.line ?? lo + 1,
                 character: 1,
                 code: error.code,
                 sqlState: error.sqlState,
                 message: error.message
-              }
-            ])
-          }
-          const mid = Math.floor((lo + hi) / 2)
-          return Effect.zipWith(failing(lo, mid), failing(mid + 1, hi), (a, b) => [...a, ...b])
+              })
+              return Effect.void
+            }
+            const mid = Math.floor((lo + hi) / 2)
+            return Effect.zipRight(search(lo, mid), search(mid + 1, hi))
+          })
         })
       const first = yield* Effect.either(stageFrom(connection, target, results))
       if (first._tag === "Right") return { staged: first.right, errors: [] }
       if (!isValueError(first.left.message) || records.length === 0) return yield* Effect.fail(first.left)
-      const errors = yield* failing(0, records.length - 1)
-      // no single record fails alone: the statement's own failure stands
-      if (errors.length === 0) return yield* Effect.fail(first.left)
+      yield* search(0, records.length - 1)
+      const errors = found
+      // too many failing records to single out, or none failing alone: the statement fails, with
+      // Snowflake's words for the failure
+      if ((probes >= MAX_PROBES && !(firstOnly && found.length > 0)) || errors.length === 0)
+        return yield* Effect.fail(
+          fromDuckMessage(first.left.message, { database: null, schema: null, sql: "" })
+        )
+      // ABORT_STATEMENT fails with the first error and loads nothing: no rows need staging
+      if (firstOnly)
+        return {
+          staged: yield* stageFrom(connection, target, `(SELECT * FROM ${results} WHERE false)`),
+          errors: errors.map(({ row: _, ...error }) => error)
+        }
       yield* runStatement(
         connection,
         `DELETE FROM ${source} WHERE __row IN (${errors.map((e) => e.row).join(", ")})`
