@@ -4,12 +4,11 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
 import * as CopyInto from "../../src/sql/CopyInto.js"
 import * as FileFormat from "../../src/sql/FileFormat.js"
-import { withStages } from "./support.js"
+import { textFile, withStages } from "./support.js"
 
-const file = (name: string, text: string) => ({ name, stream: Stream.make(text).pipe(Stream.encodeText) })
+const file = textFile
 
 describe("named file formats (GCS stage, encrypted)", () => {
   it.scopedLive(

@@ -4,10 +4,9 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import * as Stream from "effect/Stream"
-import { withStages } from "./support.js"
+import { textFile, withStages } from "./support.js"
 
-const file = (name: string, text: string) => ({ name, stream: Stream.make(text).pipe(Stream.encodeText) })
+const file = textFile
 
 describe("querying staged files (GCS stage, encrypted)", () => {
   it.scopedLive("CSV fields and JSON paths, METADATA$ columns, a named format and a pattern", () =>

@@ -6,6 +6,7 @@ import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Stream from "effect/Stream"
 import { Emulator, type EmulatorOptions } from "../../src/emulator/index.js"
 import * as Authenticator from "../../src/services/Authenticator.js"
 import * as CloudStorage from "../../src/services/CloudStorage.js"
@@ -47,3 +48,9 @@ export const withStages = (storage: EmulatorOptions["storage"] = "local") =>
     const cloud = yield* Effect.provide(CloudStorage.CloudStorage, context)
     return { emulator, stages, ingestion, sf, pool, cloud }
   })
+
+/** A PUT source of text: a stream named `name`. */
+export const textFile = (name: string, text: string) => ({
+  name,
+  stream: Stream.make(text).pipe(Stream.encodeText)
+})
