@@ -37,6 +37,19 @@ describe("querying staged files (GCS stage, encrypted)", () => {
         ]
       )
 
+      // files of different widths: a field a file does not have is NULL
+      yield* stages.put(file("wide.csv", "4,edsger,dijkstra\n"), "@landing/csv")
+      const widths = yield* sf.execute("SELECT $1::NUMBER AS id, $3 AS last FROM @landing/csv/ ORDER BY id")
+      assert.deepStrictEqual(
+        widths.rows.map((r) => [r.ID, r.LAST]),
+        [
+          [1n, null],
+          [2n, null],
+          [3n, null],
+          [4n, "dijkstra"]
+        ]
+      )
+
       yield* sf.execute("CREATE FILE FORMAT docs TYPE = JSON")
       yield* stages.put(
         file("people.json", '{"id": 7, "name": {"first": "carol"}}\n{"id": 8, "name": {"first": "dave"}}\n'),

@@ -1,11 +1,12 @@
 /**
  * Querying staged files: `SELECT … FROM @stage[/path] [(FILE_FORMAT => 'name', PATTERN => '…')]
  * [alias] …`. The files the reference names are read as COPY INTO reads them (decrypted,
- * gunzipped, parsed with the named format, else the stage's, else CSV defaults) into a temporary
- * table — a row per record: `c1`, `c2`, … (a JSON document, or a Parquet row as the object of its
- * columns, is `c1`), its `__row` and `__file` —
- * and the query, its `$n`, METADATA$FILENAME and METADATA$FILE_ROW_NUMBER pointed at that table,
- * runs through the engine like any other. One stage reference per query.
+ * gunzipped, parsed with the named format, else the stage's, else CSV defaults), one at a time,
+ * each into a temporary table (under one view when there are several, so memory holds one file's
+ * records at most) — a row per record: `c1`, `c2`, … (a JSON document, or a Parquet row as the
+ * object of its columns, is `c1`), its `__row` and `__file` — and the query, its `$n`,
+ * METADATA$FILENAME and METADATA$FILE_ROW_NUMBER pointed at that table, runs through the engine
+ * like any other. One stage reference per query.
  */
 import { Effect } from "effect"
 import { runStatement } from "../engine/duck.js"
@@ -15,7 +16,7 @@ import { merge, readBody } from "./copyInto.js"
 import { pointAtRecord } from "./copyTransform.js"
 import { internal, syntax } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
-import { type ParsedRecord, parseCsv, parseJson } from "./formats.js"
+import { parseCsv, parseJson } from "./formats.js"
 import type { HookEnv } from "./hook.js"
 import { appendRecords, parquetDocuments } from "./load.js"
 import { textOption } from "./sqlText.js"
@@ -87,43 +88,70 @@ export const stagedQuery = (
     if (type !== "CSV" && type !== "JSON" && type !== "PARQUET")
       return yield* Effect.fail(syntax(`querying staged ${type} files is not supported by the emulator`))
     const objects = yield* stageObjects(deps, stage, patternOf(reference.pattern))
-    const files: Array<{ readonly name: string; readonly records: ReadonlyArray<ParsedRecord> }> = []
-    for (const o of objects) {
-      const body = yield* readBody(deps, o.object.key, stage.masterKey)
-      const records =
-        type === "PARQUET"
-          ? yield* parquetDocuments(env.connection, body).pipe(
-              Effect.mapError((e) =>
-                internal({ message: `cannot read Parquet file ${o.relative}: ${e.message}` })
-              )
-            )
-          : (type === "CSV"
-              ? parseCsv(body.toString("utf8"), format)
-              : parseJson(body.toString("utf8"), format, undefined)
-            ).records
-      files.push({ name: o.relative, records })
-    }
-    const width = files.reduce((w, f) => f.records.reduce((v, r) => Math.max(v, r.cells.length), w), 1)
-    tableCounter += 1
-    const name = `__sf_staged_query_${tableCounter}`
-    const cells = Array.from(
-      { length: width },
-      (_, i) => `${quoteIdent(`c${i + 1}`)} ${type !== "CSV" && i === 0 ? "JSON" : "VARCHAR"}`
-    )
     const { connection } = env
-    yield* runStatement(
-      connection,
-      `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (__row BIGINT, ${cells.join(", ")}, __file VARCHAR)`
-    ).pipe(Effect.mapError(internal))
+    // one table per file, filled as soon as the file is read (its records are not kept), under one
+    // view: files may have different widths, which UNION ALL BY NAME fills with NULLs
+    const tables: Array<string> = []
+    const createTable = (width: number) =>
+      Effect.gen(function* () {
+        tableCounter += 1
+        const name = `__sf_staged_query_${tableCounter}`
+        const cells = Array.from(
+          { length: width },
+          (_, i) => `${quoteIdent(`c${i + 1}`)} ${type !== "CSV" && i === 0 ? "JSON" : "VARCHAR"}`
+        )
+        yield* runStatement(
+          connection,
+          `CREATE OR REPLACE TEMP TABLE ${quoteIdent(name)} (__row BIGINT, ${cells.join(", ")}, __file VARCHAR)`
+        ).pipe(Effect.mapError(internal))
+        tables.push(name)
+        return name
+      })
+    let view: string | undefined
     const query = Effect.gen(function* () {
-      for (const f of files)
-        yield* appendRecords(connection, name, f.records, width, f.name).pipe(Effect.mapError(internal))
-      const rewritten = sql.slice(0, reference.start) + quoteIdent(name) + sql.slice(reference.end)
+      for (const o of objects) {
+        const body = yield* readBody(deps, o.object.key, stage.masterKey)
+        const records =
+          type === "PARQUET"
+            ? yield* parquetDocuments(connection, body).pipe(
+                Effect.mapError((e) =>
+                  internal({ message: `cannot read Parquet file ${o.relative}: ${e.message}` })
+                )
+              )
+            : (type === "CSV"
+                ? parseCsv(body.toString("utf8"), format)
+                : parseJson(body.toString("utf8"), format, undefined)
+              ).records
+        const width = records.reduce((w, r) => Math.max(w, r.cells.length), 1)
+        const table = yield* createTable(width)
+        yield* appendRecords(connection, table, records, width, o.relative).pipe(Effect.mapError(internal))
+      }
+      if (tables.length === 0) yield* createTable(1)
+      let source = tables[0] as string
+      if (tables.length > 1) {
+        tableCounter += 1
+        view = `__sf_staged_query_${tableCounter}`
+        yield* runStatement(
+          connection,
+          `CREATE OR REPLACE TEMP VIEW ${quoteIdent(view)} AS ${tables.map((t) => `SELECT * FROM ${quoteIdent(t)}`).join(" UNION ALL BY NAME ")}`
+        ).pipe(Effect.mapError(internal))
+        source = view
+      }
+      const rewritten = sql.slice(0, reference.start) + quoteIdent(source) + sql.slice(reference.end)
       return yield* run(pointAtRecord(rewritten, undefined, quoteIdent("__file")))
     })
     return yield* query.pipe(
       Effect.ensuring(
-        runStatement(connection, `DROP TABLE IF EXISTS ${quoteIdent(name)}`).pipe(Effect.ignore)
+        Effect.suspend(() =>
+          Effect.forEach(
+            [
+              ...(view === undefined ? [] : [`DROP VIEW IF EXISTS ${quoteIdent(view)}`]),
+              ...tables.map((t) => `DROP TABLE IF EXISTS ${quoteIdent(t)}`)
+            ],
+            (statement) => runStatement(connection, statement).pipe(Effect.ignore),
+            { discard: true }
+          )
+        )
       )
     )
   })
