@@ -7,9 +7,8 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as CopyInto from "../../src/sql/CopyInto.js"
 import * as FileFormat from "../../src/sql/FileFormat.js"
-import { textFile, withStages } from "./support.js"
+import { textFile as file, withStages } from "./support.js"
 
-const file = textFile
 const csvRows = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `${from + i},row ${from + i}\n`).join("")
 

@@ -8,9 +8,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as CopyInto from "../../src/sql/CopyInto.js"
 import * as FileFormat from "../../src/sql/FileFormat.js"
-import { textFile, withStages } from "./support.js"
-
-const file = textFile
+import { textFile as file, withStages } from "./support.js"
 
 describe("COPY INTO with a transform, against the emulator (GCS stage, encrypted)", () => {
   it.scopedLive(

@@ -6,9 +6,7 @@ import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as CopyInto from "../../src/sql/CopyInto.js"
 import * as FileFormat from "../../src/sql/FileFormat.js"
-import { textFile, withStages } from "./support.js"
-
-const file = textFile
+import { textFile as file, withStages } from "./support.js"
 
 describe("named file formats (GCS stage, encrypted)", () => {
   it.scopedLive(

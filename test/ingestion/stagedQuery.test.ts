@@ -4,9 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { textFile, withStages } from "./support.js"
-
-const file = textFile
+import { textFile as file, withStages } from "./support.js"
 
 describe("querying staged files (GCS stage, encrypted)", () => {
   it.scopedLive("CSV fields and JSON paths, METADATA$ columns, a named format and a pattern", () =>
