@@ -31,6 +31,14 @@ import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
 
 export type { Column } from "../protocol/decode/index.js"
+export type { CopyValidationError } from "../services/copyValidation.js"
+export type {
+  BulkInsertOptions,
+  BulkInsertResult,
+  CopyFileResult,
+  CopyResult,
+  ValidateOptions
+} from "../services/Ingestion.js"
 export type {
   ArrayRow,
   AwaitOptions,

@@ -18,7 +18,7 @@ import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { DataError, type SnowflakeError, StageUploadError } from "../errors/index.js"
+import { DataError, FileFormatError, type SnowflakeError, StageUploadError } from "../errors/index.js"
 import * as CopyInto from "../sql/CopyInto.js"
 import type * as CopyOptions from "../sql/CopyOptions.js"
 import * as FileFormat from "../sql/FileFormat.js"
@@ -28,7 +28,10 @@ import { jsonLines } from "../streams/export/jsonLines.js"
 import { targetColumns } from "./bulkColumns.js"
 import { putInFiles } from "./bulkFiles.js"
 import { parquetBody } from "./bulkParquet.js"
+import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
+import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
+import type { QueryResult } from "./ResultSet.js"
 import { StageManager, type StageManagerService } from "./StageManager.js"
 
 /** One file's outcome (a row of COPY INTO's result). */
@@ -85,8 +88,32 @@ export type Records<E> =
   | Iterable<Readonly<Record<string, unknown>>>
   | Stream.Stream<Readonly<Record<string, unknown>>, E>
 
+export interface ValidateOptions {
+  /**
+   * Also the errors of files an earlier `ON_ERROR = CONTINUE` load took in part (which the load
+   * history would otherwise skip): `RETURN_ALL_ERRORS` instead of `RETURN_ERRORS`.
+   */
+  readonly all?: boolean | undefined
+}
+
 export interface IngestionService {
   readonly copyInto: (copy: CopyInto.CopyInto) => Effect.Effect<CopyResult, SnowflakeError>
+  /**
+   * Checks the files `copy` would load without loading them (VALIDATION_MODE = RETURN_ERRORS):
+   * every error, with file, line, column and the rejected record; empty when all would load.
+   */
+  readonly validate: (
+    copy: CopyInto.CopyInto,
+    options?: ValidateOptions
+  ) => Effect.Effect<ReadonlyArray<CopyValidationError>, SnowflakeError>
+  /**
+   * The first `rows` rows `copy` would load, as the table's columns, without loading them
+   * (VALIDATION_MODE = RETURN_<n>_ROWS). Fails with the first error met in those rows.
+   */
+  readonly preview: (
+    copy: CopyInto.CopyInto,
+    rows: number
+  ) => Effect.Effect<QueryResult<Record<string, unknown>>, SnowflakeError>
   readonly bulkInsert: <E = never>(
     table: string,
     records: Records<E>,
@@ -96,30 +123,21 @@ export interface IngestionService {
 
 export class Ingestion extends Context.Tag("effect-snowflake/Ingestion")<Ingestion, IngestionService>() {}
 
-const field = (row: Readonly<Record<string, unknown>>, name: string): unknown => {
-  if (name in row) return row[name]
-  const key = Object.keys(row).find((k) => k.toLowerCase() === name)
-  return key === undefined ? undefined : row[key]
-}
-const num = (value: unknown) => (value === null || value === undefined ? 0 : Number(value))
-const optNum = (value: unknown) => (value === null || value === undefined ? undefined : Number(value))
-const optText = (value: unknown) => (value === null || value === undefined ? undefined : String(value))
-
 /** Reads COPY INTO's result rows; the single-`status` answer means nothing was there to load. */
 export const parseCopyResult = (rows: ReadonlyArray<Readonly<Record<string, unknown>>>): CopyResult => {
   const results = rows
-    .filter((row) => field(row, "file") !== undefined)
+    .filter((row) => fieldOf(row, "file") !== undefined)
     .map(
       (row): CopyFileResult => ({
-        file: String(field(row, "file")),
-        status: String(field(row, "status")),
-        rowsParsed: num(field(row, "rows_parsed")),
-        rowsLoaded: num(field(row, "rows_loaded")),
-        errorsSeen: num(field(row, "errors_seen")),
-        firstError: optText(field(row, "first_error")),
-        firstErrorLine: optNum(field(row, "first_error_line")),
-        firstErrorCharacter: optNum(field(row, "first_error_character")),
-        firstErrorColumnName: optText(field(row, "first_error_column_name"))
+        file: String(fieldOf(row, "file")),
+        status: String(fieldOf(row, "status")),
+        rowsParsed: numberOrZero(fieldOf(row, "rows_parsed")),
+        rowsLoaded: numberOrZero(fieldOf(row, "rows_loaded")),
+        errorsSeen: numberOrZero(fieldOf(row, "errors_seen")),
+        firstError: optionalText(fieldOf(row, "first_error")),
+        firstErrorLine: optionalNumber(fieldOf(row, "first_error_line")),
+        firstErrorCharacter: optionalNumber(fieldOf(row, "first_error_character")),
+        firstErrorColumnName: optionalText(fieldOf(row, "first_error_column_name"))
       })
     )
   return {
@@ -132,11 +150,45 @@ export const parseCopyResult = (rows: ReadonlyArray<Readonly<Record<string, unkn
 const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stream.Stream<A, E> =>
   Stream.StreamTypeId in (value as object)
 
+const renderSql = (copy: CopyInto.CopyInto) =>
+  Either.match(CopyInto.render(copy), { onLeft: Effect.fail, onRight: Effect.succeed })
+
+/**
+ * `validate` and `preview`: statements only (no transfer), so the simulation layers build them
+ * over their recording or replaying engine.
+ */
+export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "validate" | "preview"> => {
+  const validate = (copy: CopyInto.CopyInto, options: ValidateOptions = {}) =>
+    Effect.gen(function* () {
+      const mode = options.all === true ? "RETURN_ALL_ERRORS" : "RETURN_ERRORS"
+      const result = yield* engine.execute(yield* renderSql(CopyInto.validationMode(mode)(copy)))
+      return parseValidationRows(result.rows)
+    }).pipe(Effect.withSpan("Snowflake.Ingestion.validate", { attributes: { table: copy.table.join(".") } }))
+
+  const preview = (copy: CopyInto.CopyInto, rows: number) =>
+    Effect.gen(function* () {
+      if (!Number.isSafeInteger(rows) || rows <= 0) {
+        return yield* new FileFormatError({
+          message: `preview takes a positive whole number of rows, got ${rows}`
+        })
+      }
+      return yield* engine.execute(yield* renderSql(CopyInto.validationMode(`RETURN_${rows}_ROWS`)(copy)))
+    }).pipe(
+      Effect.withSpan("Snowflake.Ingestion.preview", { attributes: { table: copy.table.join("."), rows } })
+    )
+
+  return { validate, preview }
+}
+
 export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService => {
   const copyInto = (copy: CopyInto.CopyInto) =>
     Effect.gen(function* () {
-      const sql = yield* Either.match(CopyInto.render(copy), { onLeft: Effect.fail, onRight: Effect.succeed })
-      const result = yield* engine.execute(sql)
+      if (copy.options.validationMode !== undefined) {
+        return yield* new FileFormatError({
+          message: `copyInto loads; to check the files with VALIDATION_MODE = ${copy.options.validationMode} use Ingestion.validate or Ingestion.preview`
+        })
+      }
+      const result = yield* engine.execute(yield* renderSql(copy))
       return parseCopyResult(result.rows)
     }).pipe(Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }))
 
@@ -239,7 +291,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
       })
     )
 
-  return { copyInto, bulkInsert }
+  return { copyInto, ...makeChecks(engine), bulkInsert }
 }
 
 export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(

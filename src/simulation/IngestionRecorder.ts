@@ -12,7 +12,8 @@
 import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import type { IngestionService } from "../services/Ingestion.js"
+import { type IngestionService, makeChecks } from "../services/Ingestion.js"
+import type { QueryEngineService } from "../services/QueryEngine.js"
 import type { DownloadResult, GetOptions, StageManagerService } from "../services/StageManager.js"
 import type * as Cassette from "./Cassette.js"
 import * as Fp from "./IngestionFingerprint.js"
@@ -29,7 +30,9 @@ export const make = (
   tape: Tape,
   stages: StageManagerService,
   ingestion: IngestionService,
-  fs: FileSystem.FileSystem
+  fs: FileSystem.FileSystem,
+  /** The recording engine: `validate` and `preview` are statements, recorded as such. */
+  engine: QueryEngineService
 ): { readonly stages: StageManagerService; readonly ingestion: IngestionService } => {
   const defaults = tape.defaults
   const scrub = Codec.localPathScrubber([])
@@ -102,6 +105,7 @@ export const make = (
   }
 
   const recordedIngestion: IngestionService = {
+    ...makeChecks(engine),
     copyInto: (copy) =>
       Effect.flatMap(Fp.copyInto(defaults, copy), (request) =>
         tape.recorded(

@@ -15,7 +15,8 @@ import * as Effect from "effect/Effect"
 import { StageUploadError } from "../errors/Ingestion.js"
 import { SimulationNotRecorded } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
-import type { IngestionService } from "../services/Ingestion.js"
+import { type IngestionService, makeChecks } from "../services/Ingestion.js"
+import type { QueryEngineService } from "../services/QueryEngine.js"
 import type { DownloadResult, StageManagerService } from "../services/StageManager.js"
 import type { RecordedDownload } from "./IngestionCassette.js"
 import * as Fingerprints from "./IngestionFingerprint.js"
@@ -25,7 +26,9 @@ import type { Playback } from "./Playback.js"
 
 export const make = (
   playback: Playback,
-  fs: FileSystem.FileSystem
+  fs: FileSystem.FileSystem,
+  /** The replaying engine: `validate` and `preview` are statements, replayed as such. */
+  engine: QueryEngineService
 ): { readonly stages: StageManagerService; readonly ingestion: IngestionService } => {
   const defaults = playback.cassette.context
   const { answer, source } = playback
@@ -85,6 +88,7 @@ export const make = (
   }
 
   const ingestion: IngestionService = {
+    ...makeChecks(engine),
     copyInto: (copy) =>
       Effect.flatMap(Fingerprints.copyInto(defaults, copy), (request) =>
         answer(request, "COPY result", (r) => r.copy && Codec.fromRecordedCopy(r.copy))

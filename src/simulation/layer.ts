@@ -103,7 +103,8 @@ export const recordingServices = (
         tape,
         yield* StageManager,
         yield* Ingestion,
-        yield* FileSystem.FileSystem
+        yield* FileSystem.FileSystem,
+        engine
       )
       return servicesContext(engine, recorded)
     })
@@ -119,7 +120,7 @@ export const replayingServices = (
         Playback.make(cassette, path)
       )
       const engine = reportTypeErrors(QueryEngine.makeWith(Replayer.makeWith(playback)))
-      const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem)
+      const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem, engine)
       return servicesContext(engine, replayed)
     })
   )

@@ -117,6 +117,8 @@ export const sizeLimit = option("sizeLimit")
 export const matchByColumnName = option("matchByColumnName")
 export const pattern = option("pattern")
 export const files = option("files")
+/** Checks the files instead of loading them (see `CopyOptions.ValidationMode`, `Ingestion.validate`). */
+export const validationMode = option("validationMode")
 
 const fail = (message: string) => Either.left(new FileFormatError({ message }))
 
@@ -159,6 +161,11 @@ export const validate = (self: CopyInto): Either.Either<CopyInto, FileFormatErro
       if (bad !== undefined) return yield* fail(`Unsafe transform expression: ${JSON.stringify(bad)}`)
       if (self.options.matchByColumnName !== undefined && self.options.matchByColumnName !== "NONE") {
         return yield* fail("MATCH_BY_COLUMN_NAME cannot be combined with a transform")
+      }
+      if (self.options.validationMode !== undefined) {
+        return yield* fail(
+          "VALIDATION_MODE cannot be combined with a transform: Snowflake does not validate transforms"
+        )
       }
     }
     if (self.fileFormat !== undefined) yield* FileFormat.validate(self.fileFormat)

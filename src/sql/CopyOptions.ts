@@ -1,6 +1,6 @@
 /**
  * COPY INTO options (ON_ERROR, PURGE, FORCE, SIZE_LIMIT, MATCH_BY_COLUMN_NAME, PATTERN, FILES,
- * …) as an immutable record with `render` and `validate`.
+ * VALIDATION_MODE, …) as an immutable record with `render` and `validate`.
  */
 import * as Either from "effect/Either"
 import { FileFormatError } from "../errors/index.js"
@@ -16,6 +16,14 @@ export type OnError =
 
 export type MatchByColumnName = "CASE_SENSITIVE" | "CASE_INSENSITIVE" | "NONE"
 
+/**
+ * Check the files instead of loading them: `RETURN_ERRORS` (every error in the files the COPY
+ * would load), `RETURN_ALL_ERRORS` (also in files an earlier ON_ERROR = CONTINUE load took in
+ * part) or `RETURN_<n>_ROWS` (the first n rows as they would load; fails at the first error in
+ * them). Nothing is loaded, purged or recorded in the load history.
+ */
+export type ValidationMode = "RETURN_ERRORS" | "RETURN_ALL_ERRORS" | `RETURN_${number}_ROWS`
+
 export interface CopyOptions {
   /** Only these files (names relative to the source path), at most 1000. */
   readonly files?: ReadonlyArray<string>
@@ -30,6 +38,7 @@ export interface CopyOptions {
   readonly enforceLength?: boolean
   readonly truncateColumns?: boolean
   readonly loadUncertainFiles?: boolean
+  readonly validationMode?: ValidationMode
 }
 
 export const empty: CopyOptions = {}
@@ -37,10 +46,16 @@ export const empty: CopyOptions = {}
 const fail = (message: string) => Either.left(new FileFormatError({ message }))
 
 const onErrorPattern = /^(CONTINUE|SKIP_FILE|SKIP_FILE_[1-9][0-9]*%?|ABORT_STATEMENT)$/
+const validationModePattern = /^(RETURN_ERRORS|RETURN_ALL_ERRORS|RETURN_[1-9][0-9]*_ROWS)$/
 
 export const validate = (options: CopyOptions): Either.Either<CopyOptions, FileFormatError> => {
   if (options.onError !== undefined && !onErrorPattern.test(options.onError)) {
     return fail(`ON_ERROR = ${options.onError} is not valid`)
+  }
+  if (options.validationMode !== undefined && !validationModePattern.test(options.validationMode)) {
+    return fail(
+      `VALIDATION_MODE = ${options.validationMode} is not valid (RETURN_ERRORS, RETURN_ALL_ERRORS or RETURN_<n>_ROWS)`
+    )
   }
   if (options.sizeLimit !== undefined && (!Number.isInteger(options.sizeLimit) || options.sizeLimit <= 0)) {
     return fail(`SIZE_LIMIT must be a positive integer, got ${options.sizeLimit}`)
@@ -91,5 +106,6 @@ export const renderCopyOptions = (options: CopyOptions): ReadonlyArray<string> =
   ...(options.force === undefined ? [] : [`FORCE = ${bool(options.force)}`]),
   ...(options.loadUncertainFiles === undefined
     ? []
-    : [`LOAD_UNCERTAIN_FILES = ${bool(options.loadUncertainFiles)}`])
+    : [`LOAD_UNCERTAIN_FILES = ${bool(options.loadUncertainFiles)}`]),
+  ...(options.validationMode === undefined ? [] : [`VALIDATION_MODE = ${options.validationMode}`])
 ]

@@ -56,9 +56,14 @@ const ingestionProgram = (source: string, downloads: string) =>
       "@landing/day1"
     )
     const listed = yield* stages.list("@landing")
-    const copied = yield* ingestion.copyInto(
-      CopyInto.table("events").pipe(CopyInto.from("@landing/day1"), CopyInto.fileFormat(FileFormat.csv()))
+    const copy = CopyInto.table("events").pipe(
+      CopyInto.from("@landing/day1"),
+      CopyInto.fileFormat(FileFormat.csv())
     )
+    // validate and preview are statements: recorded and replayed as such
+    const validated = yield* ingestion.validate(copy)
+    const previewed = (yield* ingestion.preview(copy, 3)).rows
+    const copied = yield* ingestion.copyInto(copy)
     const bulk = yield* ingestion.bulkInsert("people", Stream.fromIterable(people))
     const rejected = yield* ingestion.bulkInsert("nums", badNumbers, { onError: "CONTINUE" })
     const failedBulk = yield* Effect.flip(ingestion.bulkInsert("nums", badNumbers))
@@ -72,6 +77,8 @@ const ingestionProgram = (source: string, downloads: string) =>
       putFile,
       putStream,
       listed: listed.map((f) => [f.name, f.size]),
+      validated,
+      previewed,
       copied,
       bulk,
       rejected,
@@ -103,6 +110,8 @@ describe("simulation: stages and ingestion recorded against the emulator, replay
           recorded.putFile.map((r) => [r.source, r.target, r.status]),
           [["events.csv", "events.csv.gz", "UPLOADED"]]
         )
+        assert.deepStrictEqual(recorded.validated, [])
+        assert.strictEqual(recorded.previewed.length, 3)
         assert.strictEqual(recorded.copied.rowsLoaded, 4)
         assert.deepStrictEqual(
           [recorded.bulk.recordsSent, recorded.bulk.rowsLoaded, recorded.bulk.rejected],

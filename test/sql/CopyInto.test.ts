@@ -147,12 +147,38 @@ describe("CopyInto rendering", () => {
   })
 })
 
+describe("VALIDATION_MODE", () => {
+  it("renders last, after the copy options", () => {
+    const text = Either.getOrThrow(
+      CopyInto.render(
+        CopyInto.table("t").pipe(
+          CopyInto.from("@s"),
+          CopyInto.onError("CONTINUE"),
+          CopyInto.validationMode("RETURN_10_ROWS")
+        )
+      )
+    )
+    assert.isTrue(text.endsWith("ON_ERROR = CONTINUE\nVALIDATION_MODE = RETURN_10_ROWS"), text)
+  })
+})
+
 describe("validate", () => {
   const base = CopyInto.table("t").pipe(CopyInto.from("@s"))
   const cases: ReadonlyArray<readonly [string, CopyInto.CopyInto, string]> = [
     ["no source", CopyInto.table("t"), "source"],
     ["bad ON_ERROR", base.pipe(CopyInto.onError("SKIP_FILE_0" as never)), "ON_ERROR"],
     ["bad SIZE_LIMIT", base.pipe(CopyInto.sizeLimit(-1)), "SIZE_LIMIT"],
+    ["zero rows to validate", base.pipe(CopyInto.validationMode("RETURN_0_ROWS")), "VALIDATION_MODE"],
+    [
+      "unknown VALIDATION_MODE",
+      base.pipe(CopyInto.validationMode("RETURN_SOME" as never)),
+      "VALIDATION_MODE"
+    ],
+    [
+      "VALIDATION_MODE with a transform",
+      base.pipe(CopyInto.select(["$1"]), CopyInto.validationMode("RETURN_ERRORS")),
+      "VALIDATION_MODE"
+    ],
     ["FILES and PATTERN", base.pipe(CopyInto.files(["a"]), CopyInto.pattern(".*")), "FILES and PATTERN"],
     ["too many FILES", base.pipe(CopyInto.files(Array.from({ length: 1001 }, (_, i) => `f${i}`))), "1000"],
     ["bad PATTERN", base.pipe(CopyInto.pattern("(")), "PATTERN"],

@@ -44,6 +44,8 @@ export interface LoadRecord {
   readonly md5: string
   readonly rows: number
   readonly loadedAt: Date
+  /** Loaded in part (ON_ERROR = CONTINUE skipped records): VALIDATION_MODE = RETURN_ALL_ERRORS reads it again. */
+  readonly partial: boolean
 }
 
 /** A stage reference resolved against the session: where its files are and how LIST names them. */

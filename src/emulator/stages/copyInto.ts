@@ -6,7 +6,8 @@
  * stages it in DuckDB and checks every cell against the target's types, then applies
  * ON_ERROR (ABORT_STATEMENT loads nothing if any file has an error; CONTINUE loads the good rows;
  * SKIP_FILE[_n[%]] drops a file with too many errors), PURGE, SIZE_LIMIT and RETURN_FAILED_ONLY.
- * (TRUNCATECOLUMNS / ENFORCE_LENGTH change nothing here: VARCHAR lengths are not enforced.)
+ * A string longer than its column's declared length is its record's error (100074), or is cut to
+ * it with TRUNCATECOLUMNS = TRUE / ENFORCE_LENGTH = FALSE (lengths.ts).
  *
  * Load history: a file (storage key + MD5) loaded into a table is not loaded again without
  * FORCE=TRUE — it is skipped silently, as Snowflake does (fakesnow reports LOAD_SKIPPED rows
@@ -51,6 +52,7 @@ import {
   upper
 } from "./sqlText.js"
 import { type ListedObject, patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import { makeValidator, transformNotValidated, validationModeOf } from "./validation.js"
 
 type OnError =
   | { readonly _tag: "Abort" }
@@ -188,7 +190,11 @@ export const badCell = (
   Effect.map(
     stagedCell(connection, staged, bad.row, bad.column).pipe(Effect.mapError(internal)),
     (value): FirstError => ({
-      ...conversionError(target.columns[bad.column]?.type ?? "", value),
+      ...conversionError(
+        target.columns[bad.column]?.type ?? "",
+        value,
+        target.truncateColumns === true ? undefined : target.columns[bad.column]?.maxLength
+      ),
       line: record?.line ?? bad.row + 1,
       character: record?.starts[bad.column] ?? 1,
       column: bad.column,
@@ -210,7 +216,9 @@ export const copyInto = (
   deps: StageDeps,
   tokens: ReadonlyArray<StageToken>,
   env: HookEnv,
-  sql: string
+  sql: string,
+  /** Runs a statement through the engine's own path (VALIDATION_MODE's rows, validation.ts). */
+  run: (sql: string) => Effect.Effect<StatementResult, EngineError>
 ): Effect.Effect<StatementResult, EngineError> | undefined => {
   const { connection, context: ctx } = env
   // COPY INTO <table> [(cols)] FROM <@stage> …
@@ -262,6 +270,10 @@ export const copyInto = (
     const matchName = nameMatch(textOption(options, "MATCH_BY_COLUMN_NAME"))
     const byName = matchName !== undefined
     const onError = onErrorOf(textOption(options, "ON_ERROR"))
+    // check the files instead of loading them (validation.ts)
+    const validation = yield* validationModeOf(textOption(options, "VALIDATION_MODE"))
+    if (validation !== undefined && transformed !== undefined)
+      return yield* Effect.fail(transformNotValidated)
     const force = (textOption(options, "FORCE") ?? "FALSE").toUpperCase() === "TRUE"
     const purge = (textOption(options, "PURGE") ?? "FALSE").toUpperCase() === "TRUE"
     const strictCount =
@@ -301,7 +313,12 @@ export const copyInto = (
           return pattern.test(o.relative) || pattern.test(o.relative.slice(base.length))
         return true
       })
-      .filter((o) => force || history.get(o.object.key)?.md5 !== o.object.md5)
+      .filter((o) => {
+        const loaded = history.get(o.object.key)
+        // RETURN_ALL_ERRORS reads again the files an ON_ERROR = CONTINUE load took in part
+        const again = validation?._tag === "Errors" && validation.all && loaded?.partial === true
+        return force || again || loaded?.md5 !== o.object.md5
+      })
       .filter(withinSizeLimit(sizeLimit))
       .map((o) => ({ ...o, name: stage.listPrefix + o.relative }))
     if (chosen.length === 0) {
@@ -321,6 +338,18 @@ export const copyInto = (
         (l) => (l.staged === undefined ? Effect.void : dropStaged(connection, l.staged)),
         { discard: true }
       )
+    const validator =
+      validation === undefined
+        ? undefined
+        : makeValidator(
+            validation,
+            connection,
+            target,
+            ctx,
+            (staged, bad, record) => badCell(connection, target, staged, bad, record),
+            run,
+            (fault, file) => loadError(fault, file)
+          )
     const work = Effect.gen(function* () {
       for (const file of chosen) {
         const body = yield* readBody(deps, file.object.key, stage.masterKey)
@@ -390,6 +419,18 @@ export const copyInto = (
           recordErrors = aligned.errors
           staged = yield* stageRecords(connection, target, records).pipe(Effect.mapError(internal))
         }
+        if (validator !== undefined) {
+          const enough = yield* validator.take({
+            file,
+            body,
+            text: type !== "PARQUET",
+            records,
+            recordErrors,
+            staged
+          })
+          if (enough) break
+          continue
+        }
         const rowsParsed = staged.rows + recordErrors.length
         let first: FirstError | undefined
         const firstRecord = [...recordErrors].sort((a, b) => a.line - b.line)[0]
@@ -410,6 +451,7 @@ export const copyInto = (
         })
       }
 
+      if (validator !== undefined) return yield* validator.result
       if (onError._tag === "Abort") {
         const failed = loads.find((l) => l.first !== undefined)
         if (failed?.first !== undefined)
@@ -441,7 +483,12 @@ export const copyInto = (
         total += loaded
         const status = l.errorsSeen === 0 ? "LOADED" : loaded === 0 ? "LOAD_FAILED" : "PARTIALLY_LOADED"
         if (status !== "LOAD_FAILED") {
-          history.set(l.file.object.key, { md5: l.file.object.md5, rows: loaded, loadedAt: new Date() })
+          history.set(l.file.object.key, {
+            md5: l.file.object.md5,
+            rows: loaded,
+            loadedAt: new Date(),
+            partial: status === "PARTIALLY_LOADED"
+          })
           if (purge) yield* deps.storage.remove(l.file.object.key).pipe(Effect.mapError(storageFailure))
         }
         const f = l.first
@@ -481,6 +528,9 @@ export const copyInto = (
       }
       return result
     })
-    return yield* work.pipe(Effect.ensuring(release()))
+    return yield* work.pipe(
+      Effect.ensuring(release()),
+      Effect.ensuring(validator === undefined ? Effect.void : validator.release)
+    )
   })
 }

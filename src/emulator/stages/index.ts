@@ -45,7 +45,7 @@ const stageStatementHook = (deps: StageDeps): StatementHook => {
     if (head === "SELECT" || head === "WITH") return stagedQuery(deps, sql, env, run)
     if (head === undefined || !FIRST_WORDS.has(head)) return undefined
     const tokens = stageTokens(sql)
-    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env, sql)
+    if (upper(tokens[0]) === "COPY") return copyInto(deps, tokens, env, sql, run)
     const handled = fileFormatStatement(deps, tokens, env) ?? stageStatement(deps, tokens, env)
     return handled === undefined ? undefined : Effect.suspend(() => handled)
   }
