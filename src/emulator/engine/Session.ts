@@ -27,6 +27,7 @@ import {
   type Words,
   words
 } from "./commands.js"
+import { alterLengths } from "./declaredLengths.js"
 import { type DuckFailure, describe, readJsonRows, runStatement } from "./duck.js"
 import {
   type ColumnMeta,
@@ -41,6 +42,7 @@ import {
 import { columnEncoding, encodingQuery } from "./encode.js"
 import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
 import { packRows } from "./jsonRows.js"
+import { alterWithLengths, withLengthChecks } from "./lengthDdl.js"
 import { likeRegExp, quoteIdent } from "./lexer.js"
 import { dmlResult, fixedColumn, jsonRowsResult, statusResult, textColumn } from "./results.js"
 import { toDuckDb } from "./transpile.js"
@@ -364,8 +366,10 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
           return yield* status("Statement executed successfully.", kind)
         }
       }
-      // everything else goes to DuckDB
-      yield* general(sql, "ddl", options)
+      // everything else goes to DuckDB (ALTER TABLE with string lengths: lengthDdl.ts)
+      const alter = alterLengths(w)
+      if (alter === undefined) yield* general(sql, "ddl", options)
+      else yield* alterWithLengths(connection, ctx, alter, general(sql, "ddl", options), duckError(sql))
       if (verb === "CREATE" && (object === "TABLE" || object === "VIEW")) {
         return yield* status(`${object === "TABLE" ? "Table" : "View"} ${name} successfully created.`, kind)
       }
@@ -446,7 +450,8 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
   const general = (sql: string, kind: StatementKind, options: ExecuteOptions) =>
     Effect.gen(function* () {
       const ctx = yield* Ref.get(deps.context)
-      const duckSql = toDuckDb(sql, { ...ctx, sessionId: deps.sessionId })
+      const translated = toDuckDb(sql, { ...ctx, sessionId: deps.sessionId })
+      const duckSql = kind === "ddl" ? withLengthChecks(sql, translated) : translated
       const bindings = options.bindings ?? {}
       const typeId = STATEMENT_TYPE_ID[kind]
       if (options.describeOnly === true) {

@@ -3,6 +3,7 @@
  * schemas, warehouses, SHOW and DESCRIBE. SHOW and DESCRIBE become queries over DuckDB's catalog
  * functions, so they go through the same result encoding as any SELECT.
  */
+import { DECLARED_LENGTHS, MAX_LENGTH } from "./lengths.js"
 import { identifierName, quoteIdent, quoteString, significant, type Token, tokenize } from "./lexer.js"
 
 /** The leading keywords (upper-cased words and punctuation) and the tokens that follow them. */
@@ -133,18 +134,29 @@ export const showColumnsSql = (
   table: string | null
 ) =>
   `SELECT table_name AS "table_name", schema_name AS "schema_name", column_name AS "column_name",
-     SF_TYPE_NAME(data_type) AS "data_type", CASE WHEN is_nullable THEN 'true' ELSE 'false' END AS "null?",
+     ${TEXT_TYPE_JSON} AS "data_type", CASE WHEN is_nullable THEN 'true' ELSE 'false' END AS "null?",
      coalesce(column_default, '') AS "default", 'COLUMN' AS "kind", '' AS "expression", coalesce(comment, '') AS "comment",
      database_name AS "database_name", '' AS "autoincrement"
-   FROM duckdb_columns() WHERE database_name = ${quoteString(database ?? "")}
+   FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
+   WHERE database_name = ${quoteString(database ?? "")}
      ${schema === null ? "" : ` AND schema_name = ${quoteString(schema)}`}${table === null ? "" : ` AND table_name = ${quoteString(table)}`}${likeFilter(w, "column_name")}
    ORDER BY table_name, column_index`
 
-/** DESCRIBE TABLE: Snowflake's columns and its type spelling (NUMBER(38,0), VARCHAR(16777216), …). */
+/**
+ * SHOW COLUMNS' data_type of a text column as Snowflake writes it, JSON with the declared length
+ * (lengths.ts) and 4 bytes a character; other types keep their bare name.
+ */
+const TEXT_TYPE_JSON = `CASE WHEN data_type = 'VARCHAR' THEN '{"type":"TEXT","length":' || coalesce(max_length, ${MAX_LENGTH})
+     || ',"byteLength":' || least(4 * coalesce(max_length, ${MAX_LENGTH}), ${MAX_LENGTH})
+     || ',"nullable":' || CASE WHEN is_nullable THEN 'true' ELSE 'false' END || ',"fixed":false}'
+     ELSE SF_TYPE_NAME(data_type) END`
+
+/** DESCRIBE TABLE: Snowflake's columns and its type spelling (NUMBER(38,0), VARCHAR(10), VARCHAR(16777216), …). */
 export const describeTableSql = (database: string, schema: string, table: string) =>
   `SELECT column_name AS "name",
      CASE WHEN data_type LIKE 'DECIMAL%' THEN replace(replace(data_type, 'DECIMAL', 'NUMBER'), ' ', '')
           WHEN data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN 'NUMBER(38,0)'
+          WHEN max_length IS NOT NULL THEN 'VARCHAR(' || max_length || ')'
           WHEN data_type = 'VARCHAR' THEN 'VARCHAR(16777216)'
           WHEN data_type = 'BLOB' THEN 'BINARY(8388608)'
           WHEN data_type = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_TZ(9)'
@@ -154,7 +166,7 @@ export const describeTableSql = (database: string, schema: string, table: string
      'COLUMN' AS "kind", CASE WHEN is_nullable THEN 'Y' ELSE 'N' END AS "null?", column_default AS "default",
      'N' AS "primary key", 'N' AS "unique key", CAST(NULL AS VARCHAR) AS "check", CAST(NULL AS VARCHAR) AS "expression",
      comment AS "comment", CAST(NULL AS VARCHAR) AS "policy name", CAST(NULL AS VARCHAR) AS "privacy domain"
-   FROM duckdb_columns()
+   FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
    WHERE database_name = ${quoteString(database)} AND schema_name = ${quoteString(schema)} AND table_name = ${quoteString(table)}
    ORDER BY column_index`
 

@@ -3,6 +3,7 @@
  * useful part of DuckDB's text, but always under a Snowflake code and SQLSTATE.
  */
 import { EngineError } from "./Engine.js"
+import { fromTooLong } from "./lengths.js"
 
 export interface ErrorScope {
   readonly database: string | null
@@ -55,6 +56,8 @@ const qualify = (name: string, scope: ErrorScope) => {
 const unquote = (s: string) => s.replace(/^"|"$/g, "")
 
 export const fromDuckMessage = (raw: string, scope: ErrorScope): EngineError => {
+  const tooLongValue = fromTooLong(raw)
+  if (tooLongValue !== undefined) return tooLongValue
   const message = firstLine(raw)
   let m: RegExpMatchArray | null
   m = message.match(/^Parser Error: syntax error at or near "(.*)"/)

@@ -4,6 +4,8 @@
  * whatever database/schema the session has in USE. Values were checked against the examples of
  * Snowflake's function documentation (see test/emulator/engine/functions.test.ts).
  */
+import { CAST_MACRO, DECLARED_LENGTHS } from "./lengths.js"
+
 export const MACROS: ReadonlyArray<string> = [
   // DATEDIFF counts boundaries crossed, on timestamps (not dates: minute/hour parts must not be truncated)
   `CREATE OR REPLACE TEMP MACRO SF_DATEDIFF(part, a, b) AS date_diff(part, CAST(a AS TIMESTAMP), CAST(b AS TIMESTAMP))`,
@@ -75,12 +77,13 @@ export const MACROS: ReadonlyArray<string> = [
             column_name AS "COLUMN_NAME", column_index AS "ORDINAL_POSITION", column_default AS "COLUMN_DEFAULT",
             CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
             SF_TYPE_NAME(data_type) AS "DATA_TYPE",
-            CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN 16777216 END AS "CHARACTER_MAXIMUM_LENGTH",
-            CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN 16777216 END AS "CHARACTER_OCTET_LENGTH",
+            CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN coalesce(max_length, 16777216) END AS "CHARACTER_MAXIMUM_LENGTH",
+            CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN least(4 * coalesce(max_length, 16777216), 16777216) END AS "CHARACTER_OCTET_LENGTH",
             CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN coalesce(numeric_precision, 38) END AS "NUMERIC_PRECISION",
             CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN coalesce(numeric_scale, 0) END AS "NUMERIC_SCALE",
             comment AS "COMMENT"
-     FROM duckdb_columns() WHERE database_name = db`,
+     FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
+     WHERE database_name = db`,
   `CREATE OR REPLACE TEMP MACRO SF_IS_SCHEMATA(db) AS TABLE
      SELECT database_name AS "CATALOG_NAME", schema_name AS "SCHEMA_NAME", 'SYSADMIN' AS "SCHEMA_OWNER", comment AS "COMMENT"
      FROM duckdb_schemas() WHERE database_name = db`,
@@ -89,7 +92,8 @@ export const MACROS: ReadonlyArray<string> = [
      FROM duckdb_views() WHERE database_name = db AND NOT internal`,
   `CREATE OR REPLACE TEMP MACRO SF_IS_DATABASES(db) AS TABLE
      SELECT database_name AS "DATABASE_NAME", 'SYSADMIN' AS "DATABASE_OWNER", comment AS "COMMENT"
-     FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN ('memory', 'system', 'temp')`
+     FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN ('memory', 'system', 'temp')`,
+  CAST_MACRO
 ]
 
 /** DuckDB type text → Snowflake's upper-case type name (information schema, DESCRIBE, SHOW COLUMNS). */

@@ -119,6 +119,21 @@ export const renameTranslated = (duckSql: string): string => {
         i = close
         continue
       }
+      // CAST(x AS VARCHAR(n)): fails on a longer string, as Snowflake does (lengths.ts)
+      const [sizedAs, sizedType, sizeOpen, size, sizeClose] = inner.slice(-5)
+      if (
+        close > 0 &&
+        sizedAs?.text.toUpperCase() === "AS" &&
+        /^(VARCHAR|TEXT)$/i.test(sizedType?.text ?? "") &&
+        sizeOpen?.text === "(" &&
+        size?.kind === "number" &&
+        sizeClose?.text === ")"
+      ) {
+        const value = renameTranslated(text(tokens.slice(open + 1, tokens.indexOf(sizedAs))))
+        out.push(`SF_VARCHAR_CAST(SF_TO_TEXT(${value}), ${size.text})`)
+        i = close
+        continue
+      }
     }
     out.push(t.text)
   }
@@ -375,10 +390,11 @@ export const afterTranspile = (sql: string, facts: SessionFacts): string => {
       t.kind === "word" &&
       upper === "INFORMATION_SCHEMA" &&
       rest[0]?.text === "." &&
-      INFORMATION_SCHEMA_VIEWS.has((rest[1]?.text ?? "").toUpperCase())
+      // polyglot quotes some view names (INFORMATION_SCHEMA."COLUMNS")
+      INFORMATION_SCHEMA_VIEWS.has((rest[1]?.text ?? "").replace(/^"(.*)"$/, "$1").toUpperCase())
     ) {
       // [DB.]INFORMATION_SCHEMA.VIEW
-      const view = (rest[1] as Token).text.toUpperCase()
+      const view = (rest[1] as Token).text.replace(/^"(.*)"$/, "$1").toUpperCase()
       let database = facts.database
       if (prev?.kind === "punct" && prev.text === "." && out.length >= 2) {
         out.pop() // "."

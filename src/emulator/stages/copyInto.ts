@@ -27,6 +27,7 @@ import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
 import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
 import type { HookEnv } from "./hook.js"
+import { truncatesColumns } from "./lengths.js"
 import {
   conversionError,
   dropStaged,
@@ -258,7 +259,7 @@ export const copyInto = (
         : explicit.map(
             (name) => found.columns.find((c) => c.name === name) ?? { name, type: "VARCHAR", nullable: true }
           )
-    const target: Target = { ...found, columns }
+    const target: Target = { ...found, columns, truncateColumns: truncatesColumns(options) }
 
     const format = merge(
       stage.named?.fileFormat ?? new Map(),

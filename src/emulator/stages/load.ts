@@ -12,14 +12,18 @@ import * as nodePath from "node:path"
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { type DuckFailure, interruptible, queryRows, runStatement } from "../engine/duck.js"
+import { DECLARED_LENGTHS } from "../engine/lengths.js"
 import { quoteIdent, quoteString } from "../engine/lexer.js"
 import type { ParsedRecord } from "./formats.js"
+import { lengthError, limitedText } from "./lengths.js"
 
 export interface TargetColumn {
   readonly name: string
   /** DuckDB's type name (`DECIMAL(38,0)`, `VARCHAR`, `JSON`, …). */
   readonly type: string
   readonly nullable: boolean
+  /** A declared string length (VARCHAR(n), CHAR(n), …: engine/lengths.ts). */
+  readonly maxLength?: number
 }
 
 export interface Target {
@@ -28,6 +32,8 @@ export interface Target {
   /** The table name as Snowflake prints it in first_error_column_name. */
   readonly name: string
   readonly columns: ReadonlyArray<TargetColumn>
+  /** TRUNCATECOLUMNS = TRUE: longer strings are cut to their column's length (lengths.ts). */
+  readonly truncateColumns?: boolean
 }
 
 /** Looks the table up in DuckDB's catalog (temporary tables included). */
@@ -40,7 +46,8 @@ export const findTarget = (
   Effect.gen(function* () {
     const rows = yield* queryRows(
       connection,
-      `SELECT database_name, schema_name, column_name, data_type, is_nullable FROM duckdb_columns()
+      `SELECT database_name, schema_name, column_name, data_type, is_nullable, max_length
+       FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
        WHERE table_name = ${quoteString(table)}
          AND ((database_name = ${quoteString(database)} AND schema_name = ${quoteString(schema)}) OR database_name = 'temp')
        ORDER BY database_name = 'temp' DESC, column_index`
@@ -50,7 +57,14 @@ export const findTarget = (
     const [db, sch] = [String(first[0]), String(first[1])]
     const columns = rows
       .filter((r) => r[0] === db && r[1] === sch)
-      .map((r): TargetColumn => ({ name: String(r[2]), type: String(r[3]), nullable: r[4] === true }))
+      .map(
+        (r): TargetColumn => ({
+          name: String(r[2]),
+          type: String(r[3]),
+          nullable: r[4] === true,
+          ...(r[5] === null ? {} : { maxLength: Number(r[5]) })
+        })
+      )
     return { sql: `${quoteIdent(db)}.${quoteIdent(sch)}.${quoteIdent(table)}`, name: table, columns }
   })
 
@@ -61,9 +75,10 @@ export interface CellError {
   readonly message: string
 }
 
-export const conversionError = (type: string, value: string | null): CellError => {
+export const conversionError = (type: string, value: string | null, maxLength?: number): CellError => {
   if (value === null)
     return { code: "100072", sqlState: "22000", message: "NULL result in a non-nullable column" }
+  if (maxLength !== undefined) return lengthError(maxLength, value)
   const t = type.toUpperCase()
   if (t === "BOOLEAN")
     return { code: "100037", sqlState: "22018", message: `Boolean value '${value}' is not recognized` }
@@ -83,9 +98,13 @@ export const conversionError = (type: string, value: string | null): CellError =
 
 const cell = (i: number) => quoteIdent(`c${i}`)
 
-/** The expression converting staged text to the column's type (VARIANT takes non-JSON text as a string). */
-const convert = (column: TargetColumn, i: number, tryCast: boolean): string => {
+/**
+ * The expression converting staged text to the column's type (VARIANT takes non-JSON text as a
+ * string; a declared length cuts or rejects longer text: lengths.ts).
+ */
+const convert = (column: TargetColumn, i: number, tryCast: boolean, truncate: boolean): string => {
   const c = cell(i)
+  if (column.maxLength !== undefined) return limitedText(c, column.maxLength, tryCast, truncate)
   const cast = tryCast ? "TRY_CAST" : "CAST"
   if (column.type === "JSON")
     return `CASE WHEN json_valid(${c}) THEN ${cast}(${c} AS JSON) ELSE to_json(${c}) END`
@@ -110,10 +129,11 @@ const convert = (column: TargetColumn, i: number, tryCast: boolean): string => {
 }
 
 /** Index of the first bad column of a staged row, NULL when the row is good. */
-const badColumnSql = (columns: ReadonlyArray<TargetColumn>): string => {
-  const cases = columns.map((column, i) => {
+const badColumnSql = (target: Target): string => {
+  const cases = target.columns.map((column, i) => {
     const nullCheck = column.nullable ? "" : `WHEN ${cell(i)} IS NULL THEN ${i} `
-    return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${convert(column, i, true)} IS NULL THEN ${i}`
+    const converted = convert(column, i, true, target.truncateColumns === true)
+    return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${converted} IS NULL THEN ${i}`
   })
   return cases.length === 0 ? "NULL" : `CASE ${cases.join(" ")} END`
 }
@@ -291,7 +311,10 @@ export const stageTyped = (
 ): Effect.Effect<StagedFile | undefined, DuckFailure> =>
   Effect.gen(function* () {
     const table = quoteIdent(nextStagingName())
-    const converted = target.columns.map((column, i) => `${convert(column, i, true)} AS ${value(i)}`)
+    const truncate = target.truncateColumns === true
+    const converted = target.columns.map(
+      (column, i) => `${convert(column, i, true, truncate)} AS ${value(i)}`
+    )
     const bad = target.columns.map((column, i) => {
       const nullCheck = column.nullable ? "" : `WHEN ${cell(i)} IS NULL THEN ${i} `
       return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${value(i)} IS NULL THEN ${i}`
@@ -316,7 +339,7 @@ const checkStaged = (connection: DuckDBConnection, target: Target, table: string
     const countRows = yield* queryRows(connection, `SELECT count(*) FROM ${table}`)
     const bad = yield* queryRows(
       connection,
-      `SELECT __row, bad FROM (SELECT __row, ${badColumnSql(target.columns)} AS bad FROM ${table}) WHERE bad IS NOT NULL ORDER BY __row`
+      `SELECT __row, bad FROM (SELECT __row, ${badColumnSql(target)} AS bad FROM ${table}) WHERE bad IS NOT NULL ORDER BY __row`
     )
     return {
       table,
@@ -338,7 +361,9 @@ export const insertStaged = (
       connection,
       `INSERT INTO ${target.sql} (${columns}) SELECT ${target.columns.map((_, i) => value(i)).join(", ")} FROM ${staged.table}`
     )
-  const values = target.columns.map((c, i) => convert(c, i, false)).join(", ")
+  const values = target.columns
+    .map((c, i) => convert(c, i, false, target.truncateColumns === true))
+    .join(", ")
   const where = skip.length === 0 ? "" : ` WHERE __row NOT IN (${skip.join(", ")})`
   return runStatement(
     connection,
