@@ -31,6 +31,7 @@ import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
 
 export type { Column } from "../protocol/decode/index.js"
+export type { RejectedRecord } from "../services/bulkRejects.js"
 export type { CopyValidationError } from "../services/copyValidation.js"
 export type {
   BulkInsertOptions,

@@ -7,9 +7,11 @@
  *   (bulkColumns.ts; `table` as SQL writes it, `db.schema."My Table"`), serializes records as a stream (CSV, NDJSON or
  *   Parquet typed by the target table's columns, see bulkParquet.ts), PUTs
  *   them to a directory of the table's stage `@%table` (in files of `fileSize`, bulkFiles.ts),
- *   runs one COPY INTO over that directory with PURGE, and reports. Records that do
+ *   runs one COPY INTO over that directory, reports, and removes the directory. Records that do
  *   not load are never dropped silently: the per-file errors come back (file, line, character,
- *   column), and a shortfall that the server did not explain fails with `DataError`.
+ *   column), each rejected record by its index in the input (bulkRejects.ts), and a shortfall
+ *   that the server did not explain fails with `DataError`.
+ * - `validate(copy)` / `preview(copy, n)`: VALIDATION_MODE, the files checked and not loaded.
  */
 import * as Chunk from "effect/Chunk"
 import * as Context from "effect/Context"
@@ -28,6 +30,7 @@ import { jsonLines } from "../streams/export/jsonLines.js"
 import { targetColumns } from "./bulkColumns.js"
 import { putInFiles } from "./bulkFiles.js"
 import { parquetBody } from "./bulkParquet.js"
+import { type RejectedRecord, rejectedRecords } from "./bulkRejects.js"
 import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
 import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
@@ -74,14 +77,26 @@ export interface BulkInsertOptions {
    * Parquet files end at the first row group (65,536 records) past it.
    */
   readonly fileSize?: number | undefined
+  /**
+   * How many rejected records to single out in `rejectedRecords` (default 1,000; 0 for none).
+   * Finding them reads the files with errors again, only when some record was rejected.
+   */
+  readonly maxRejectedRecords?: number | undefined
 }
 
 const DEFAULT_FILE_SIZE = 256 * 1024 * 1024
+const DEFAULT_MAX_REJECTED_RECORDS = 1000
 
 export interface BulkInsertResult extends CopyResult {
   readonly recordsSent: number
   /** Records sent but not loaded (each file's errors are in `results`). */
   readonly rejected: number
+  /**
+   * Each record with an error, by its index in the records given (at most `maxRejectedRecords`,
+   * in index order); empty when every record loaded. Under SKIP_FILE the other records of a
+   * skipped file were not loaded either: the file's `status` says so.
+   */
+  readonly rejectedRecords: ReadonlyArray<RejectedRecord>
 }
 
 export type Records<E> =
@@ -181,6 +196,7 @@ export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "
 }
 
 export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService => {
+  const checks = makeChecks(engine)
   const copyInto = (copy: CopyInto.CopyInto) =>
     Effect.gen(function* () {
       if (copy.options.validationMode !== undefined) {
@@ -196,6 +212,12 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
     Effect.scoped(
       Effect.gen(function* () {
         const format = options.format ?? "csv"
+        const max = options.maxRejectedRecords
+        if (max !== undefined && !(Number.isSafeInteger(max) && max >= 0)) {
+          return yield* new StageUploadError({
+            message: `maxRejectedRecords must be a whole number, 0 or more, got ${String(max)}`
+          })
+        }
         if (options.fileSize !== undefined && !(options.fileSize > 0)) {
           return yield* new StageUploadError({
             message: `fileSize must be a positive number of bytes, got ${String(options.fileSize)}`
@@ -214,7 +236,14 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         )
         const first = Chunk.head(firstChunk)
         if (Option.isNone(first)) {
-          return { filesProcessed: 0, rowsLoaded: 0, results: [], recordsSent: 0, rejected: 0 }
+          return {
+            filesProcessed: 0,
+            rowsLoaded: 0,
+            results: [],
+            recordsSent: 0,
+            rejected: 0,
+            rejectedRecords: []
+          }
         }
         // record keys, and the table's columns they go to (exact names, one query)
         const keys = options.columns ?? Object.keys(first.value)
@@ -270,8 +299,9 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
             CopyInto.from(`${directory}/`),
             format === "csv" ? CopyInto.columnsExact(names) : CopyInto.matchByColumnName("CASE_SENSITIVE"),
             CopyInto.fileFormat(fileFormat),
-            CopyInto.onError(options.onError ?? "ABORT_STATEMENT"),
-            CopyInto.purge(true)
+            // no PURGE: the files with errors are read again for the records they rejected
+            // (bulkRejects.ts); the whole directory goes afterwards in any case
+            CopyInto.onError(options.onError ?? "ABORT_STATEMENT")
           )
           const result = yield* copyInto(copy)
           const rejected = sent - result.rowsLoaded
@@ -281,7 +311,16 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
               message: `${rejected} of ${sent} records were not loaded into ${table} and COPY reported no error`
             })
           }
-          return { ...result, recordsSent: sent, rejected }
+          const rejectedList =
+            rejected > 0
+              ? yield* rejectedRecords(
+                  (check) => checks.validate(check, { all: true }),
+                  copy,
+                  result.results,
+                  options.maxRejectedRecords ?? DEFAULT_MAX_REJECTED_RECORDS
+                )
+              : []
+          return { ...result, recordsSent: sent, rejected, rejectedRecords: rejectedList }
         })
         return yield* load.pipe(Effect.ensuring(Effect.ignore(stages.remove(`${directory}/`))))
       })
@@ -291,7 +330,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
       })
     )
 
-  return { copyInto, ...makeChecks(engine), bulkInsert }
+  return { copyInto, ...checks, bulkInsert }
 }
 
 export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(

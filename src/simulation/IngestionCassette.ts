@@ -100,11 +100,22 @@ export const RecordedCopy = Schema.Struct({
 })
 export type RecordedCopy = typeof RecordedCopy.Type
 
+export const RecordedRejectedRecord = Schema.Struct({
+  index: Schema.Number,
+  file: Schema.String,
+  line: Schema.optional(Schema.Number),
+  error: Schema.String,
+  code: optionalText,
+  columnName: optionalText
+})
+
 /** A bulk insert's report: the COPY result plus what was sent and what was rejected. */
 export const RecordedBulkInsert = Schema.Struct({
   ...RecordedCopy.fields,
   recordsSent: Schema.Number,
-  rejected: Schema.Number
+  rejected: Schema.Number,
+  /** Absent in cassettes recorded before records were singled out: none then. */
+  rejectedRecords: Schema.optional(Schema.Array(RecordedRejectedRecord))
 })
 export type RecordedBulkInsert = typeof RecordedBulkInsert.Type
 

@@ -128,11 +128,27 @@ export const fromRecordedCopy = (copy: RecordedCopy): CopyResult => ({
 export const toRecordedBulkInsert = (result: BulkInsertResult): RecordedBulkInsert => ({
   ...toRecordedCopy(result),
   recordsSent: result.recordsSent,
-  rejected: result.rejected
+  rejected: result.rejected,
+  rejectedRecords: result.rejectedRecords.map((r) => ({
+    index: r.index,
+    file: r.file,
+    ...num("line", r.line),
+    error: r.error,
+    ...text("code", r.code),
+    ...text("columnName", r.columnName)
+  }))
 })
 
 export const fromRecordedBulkInsert = (result: RecordedBulkInsert): BulkInsertResult => ({
   ...fromRecordedCopy(result),
   recordsSent: result.recordsSent,
-  rejected: result.rejected
+  rejected: result.rejected,
+  rejectedRecords: (result.rejectedRecords ?? []).map((r) => ({
+    index: r.index,
+    file: r.file,
+    line: r.line,
+    error: r.error,
+    code: r.code,
+    columnName: r.columnName
+  }))
 })

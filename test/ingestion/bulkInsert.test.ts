@@ -162,12 +162,66 @@ describe("Ingestion.bulkInsert against the emulator (GCS stage, encrypted)", () 
         assert.strictEqual(file.firstErrorLine, 2)
         assert.isString(file.firstError)
         assert.match(file.file, /bulk_.*\.csv\.gz$/)
+        assert.deepStrictEqual(
+          result.rejectedRecords.map((r) => [r.index, r.line, r.error, r.columnName]),
+          [[1, 2, "Numeric value 'not a number' is not recognized", '"NUMS"["ID":1]']]
+        )
         const failed = yield* ingestion.bulkInsert("nums", records).pipe(Effect.flip)
         assert.notStrictEqual(failed._tag, "StageUploadError")
         const count = yield* sf.execute("SELECT COUNT(*) AS n FROM nums")
         assert.strictEqual(Number(count.rows[0]!.N), 2)
       }),
     60_000
+  )
+
+  it.scopedLive(
+    "every rejected record is named by its index in the input, across several files, in each format",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE spread (id NUMBER, label VARCHAR NOT NULL)")
+        // a NULL label every 997 records (Parquet can write it, the table refuses it), and a
+        // multi-line label (one record, two lines) every 500: record numbers are not line numbers
+        const bad = (i: number) => i % 997 === 5
+        const records = Stream.range(0, 19_999).pipe(
+          Stream.map((i) => ({ id: i, label: bad(i) ? null : i % 500 === 0 ? `two\nlines ${i}` : `l${i}` }))
+        )
+        const expected = Array.from({ length: 20_000 }, (_, i) => i).filter(bad)
+        for (const format of ["csv", "json", "parquet"] as const) {
+          yield* sf.execute("TRUNCATE TABLE spread")
+          const load = (maxRejectedRecords?: number) =>
+            ingestion.bulkInsert("spread", records, {
+              format,
+              onError: "CONTINUE",
+              // several CSV and JSON files (Parquet files end at row groups of 65,536: one here)
+              fileSize: 32 * 1024,
+              maxRejectedRecords
+            })
+          const result = yield* load()
+          if (format !== "parquet") assert.isAbove(result.results.length, 2, format)
+          assert.strictEqual(result.rejected, expected.length, format)
+          assert.deepStrictEqual(
+            result.rejectedRecords.map((r) => r.index),
+            expected,
+            format
+          )
+          for (const r of result.rejectedRecords) {
+            assert.strictEqual(r.error, "NULL result in a non-nullable column", format)
+            assert.strictEqual(r.columnName, '"SPREAD"["LABEL":2]', format)
+          }
+          // at most maxRejectedRecords, the first ones
+          const capped = yield* load(2)
+          assert.deepStrictEqual(
+            capped.rejectedRecords.map((r) => r.index),
+            expected.slice(0, 2),
+            format
+          )
+        }
+        // nothing is left on the table's stage
+        const left = yield* sf.execute("LIST @%spread")
+        assert.strictEqual(left.rows.length, 0)
+      }),
+    120_000
   )
 
   it.scopedLive(
