@@ -40,7 +40,7 @@ import {
   stageRecords,
   type Target
 } from "./load.js"
-import { stageCsvNatively } from "./nativeCsv.js"
+import { stageCsvCellsNatively, stageCsvNatively } from "./nativeCsv.js"
 import { stageJsonNatively } from "./nativeJson.js"
 import {
   listOption,
@@ -363,6 +363,13 @@ export const copyInto = (
               : type === "JSON" && matchName !== undefined
                 ? yield* stageJsonNatively(connection, target, body, format, matchName)
                 : undefined
+        // a CSV file DuckDB reads right but with cells that do not convert: DuckDB still stages it
+        // and finds the bad rows; only their lines are parsed here (nativeCsv.ts)
+        const cells =
+          fast === undefined && transformed === undefined && type === "CSV" && !byName
+            ? yield* stageCsvCellsNatively(connection, target, body, format)
+            : undefined
+        // the parsed records by staged row (only the bad rows' when DuckDB read the file)
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []
         if (transformed !== undefined) {
@@ -404,6 +411,9 @@ export const copyInto = (
           )
         } else if (fast !== undefined) {
           staged = fast
+        } else if (cells !== undefined) {
+          staged = cells.staged
+          records = cells.records as Array<ParsedRecord>
         } else {
           const text = body.toString("utf8")
           const parsed =

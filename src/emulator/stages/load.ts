@@ -283,7 +283,8 @@ export const parquetDocuments = (
 
 let stagingCounter = 0
 
-const nextStagingName = () => {
+/** A fresh name for a temporary table of a load. */
+export const nextStagingName = () => {
   stagingCounter += 1
   return `__sf_copy_${stagingCounter}`
 }

@@ -13,8 +13,18 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect, Fiber } from "effect"
-import { quoteString } from "../engine/lexer.js"
-import { dropStaged, type StagedFile, stageTyped, type Target, withBodyFile } from "./load.js"
+import { runStatement } from "../engine/duck.js"
+import { quoteIdent, quoteString } from "../engine/lexer.js"
+import { type ParsedRecord, parseCsv } from "./formats.js"
+import {
+  dropStaged,
+  nextStagingName,
+  type StagedFile,
+  stageFrom,
+  stageTyped,
+  type Target,
+  withBodyFile
+} from "./load.js"
 import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
@@ -129,6 +139,9 @@ export interface NativeCsvPlan {
   readonly options: string
   /** The record walk (`everyRecordHas`): the file may be read natively only if it says true. */
   readonly verify: () => boolean
+  /** SKIP_HEADER: lines before the first record, and their bytes. */
+  readonly headerLines: number
+  readonly headerBytes: number
 }
 
 /**
@@ -208,7 +221,7 @@ export const nativeCsvPlan = (format: Options, body: Buffer, width: number): Nat
     `strict_mode = ${crlf ? "false" : "true"}`,
     "null_padding = false"
   ].join(", ")
-  return { options, verify }
+  return { options, verify, headerLines: skip, headerBytes: header }
 }
 
 /**
@@ -237,6 +250,73 @@ export const stageCsvNatively = (
       if (verified || staged === undefined) return verified ? staged : undefined
       yield* dropStaged(connection, staged)
       return undefined
+    }).pipe(Effect.orElseSucceed(() => undefined))
+  )
+}
+
+/** A CSV file DuckDB read as text cells, with the rows that have a bad cell. */
+export interface NativeCsvCells {
+  readonly staged: StagedFile
+  /**
+   * The record of each row with a bad cell (its line, and where each field starts, for the
+   * error's line and character), by staged row; the other rows are holes: nobody asks for them.
+   */
+  readonly records: ReadonlyArray<ParsedRecord>
+}
+
+/**
+ * The error path of `stageCsvNatively`, for a file DuckDB reads right but where some cell does
+ * not convert: DuckDB stages the text cells and finds the bad rows (load.ts `stageFrom`), and only
+ * the lines of those rows are parsed here, for where the errors are — instead of the exact path
+ * parsing the whole file on the event loop (~6 s per million rows) to report a few bad values.
+ * Taken only when every record is one line (no line break inside quotes), so that row r is line
+ * r + 1 after the header; undefined sends the caller to the exact path.
+ */
+export const stageCsvCellsNatively = (
+  connection: DuckDBConnection,
+  target: Target,
+  body: Buffer,
+  format: Options
+): Effect.Effect<NativeCsvCells | undefined> => {
+  const plan = nativeCsvPlan(format, body, target.columns.length)
+  if (plan === undefined || !plan.verify()) return Effect.succeed(undefined)
+  // the start of each line after the header: as many lines as records, or a record spans lines
+  const starts: Array<number> = []
+  for (let at = plan.headerBytes; at < body.length; ) {
+    starts.push(at)
+    const end = body.indexOf(NEWLINE, at)
+    at = end < 0 ? body.length : end + 1
+  }
+  return withBodyFile(body, ".csv", (file) =>
+    Effect.gen(function* () {
+      const raw = quoteIdent(nextStagingName())
+      // CREATE TABLE AS keeps the file's order, so rowid is the record's index
+      yield* runStatement(
+        connection,
+        `CREATE OR REPLACE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${quoteString(file)}, ${plan.options})`
+      )
+      const staged = yield* stageFrom(connection, target, `(SELECT rowid AS __row, * FROM ${raw})`).pipe(
+        Effect.ensuring(runStatement(connection, `DROP TABLE IF EXISTS ${raw}`).pipe(Effect.ignore))
+      )
+      if (staged.rows !== starts.length) {
+        yield* dropStaged(connection, staged)
+        return undefined
+      }
+      // each bad row's line, parsed alone (no header: it is one record) for its fields' starts
+      const single = new Map([...format].filter(([key]) => key !== "SKIP_HEADER"))
+      const records: Array<ParsedRecord> = []
+      for (const { row } of staged.bad) {
+        const start = starts[row] as number
+        const end = body.indexOf(NEWLINE, start)
+        const parsed = parseCsv(body.toString("utf8", start, end < 0 ? body.length : end + 1), single)
+        const record = parsed.records[0]
+        if (record === undefined) {
+          yield* dropStaged(connection, staged)
+          return undefined
+        }
+        records[row] = { ...record, line: plan.headerLines + row + 1 }
+      }
+      return { staged, records }
     }).pipe(Effect.orElseSucceed(() => undefined))
   )
 }

@@ -61,7 +61,10 @@ export interface ReadFile {
   readonly body: Buffer
   /** Whether the body is text with lines (CSV, JSON); Parquet is not. */
   readonly text: boolean
-  /** The parsed records staged row by row; empty when the file was staged by DuckDB's own reader. */
+  /**
+   * The parsed records by staged row; when DuckDB's own reader staged the file, only the rows with
+   * a bad cell (the others are holes), or none.
+   */
   readonly records: ReadonlyArray<ParsedRecord>
   /** Records that could not be read at all (wrong field count, bad JSON). */
   readonly recordErrors: ReadonlyArray<RecordError>
@@ -147,7 +150,8 @@ export const makeValidator = (
       const located: Array<Located & { readonly rowNumber: number }> = []
       // a record number counts the records that could not be read too: merge by line
       const errorLines = read.recordErrors.map((e) => e.line).sort((a, b) => a - b)
-      const recordLines = read.records.map((r) => r.line)
+      // (a file DuckDB read has no such errors, and holes in `records`: not looked at then)
+      const recordLines = read.recordErrors.length === 0 ? [] : read.records.map((r) => r.line)
       for (const e of read.recordErrors) {
         located.push({
           ...e,
