@@ -63,12 +63,14 @@ export const parseCsv = (text: string, format: Options, reading: CsvReading = {}
   const emptyAsNull = option(format, "EMPTY_FIELD_AS_NULL", "TRUE").toUpperCase() === "TRUE"
   const nullIf = new Set(listOption(format, "NULL_IF") ?? ["\\N"])
   const skipBlank = option(format, "SKIP_BLANK_LINES", "FALSE").toUpperCase() === "TRUE"
+  // SKIP_BYTE_ORDER_MARK (default TRUE): a UTF-8 BOM before the first record is not data
+  const skipBom = option(format, "SKIP_BYTE_ORDER_MARK", "TRUE").toUpperCase() === "TRUE"
 
   const records: Array<ParsedRecord> = []
   const errors: Array<RecordError> = []
   let line = 1
   let col = 1
-  let i = 0
+  let i = skipBom && text.charCodeAt(0) === 0xfeff ? 1 : 0
   const n = text.length
   let header: Array<string> | undefined
   let toSkip = parseHeader ? Math.max(skipHeader, 1) : skipHeader

@@ -72,6 +72,26 @@ describe("parseCsv (emulator COPY INTO)", () => {
     )
   })
 
+  it("a byte-order mark before the first record is skipped, unless SKIP_BYTE_ORDER_MARK = FALSE", () => {
+    const text = "\uFEFF5,a\n6,b\n"
+    const skipped = parseCsv(text, format(""))
+    assert.deepStrictEqual(
+      skipped.records.map((r) => [r.cells, r.starts]),
+      [
+        [
+          ["5", "a"],
+          [1, 3]
+        ],
+        [
+          ["6", "b"],
+          [1, 3]
+        ]
+      ]
+    )
+    const kept = parseCsv(text, format("SKIP_BYTE_ORDER_MARK = FALSE"))
+    assert.deepStrictEqual(kept.records[0]!.cells, ["\uFEFF5", "a"])
+  })
+
   it("reads long unquoted runs intact (sliced, not appended)", () => {
     const long = "x".repeat(100_000)
     const parsed = parseCsv(`${long},1\n2,${long}\n`, format(""))
