@@ -5,7 +5,8 @@
  *
  * `read_ndjson_objects` reads each line as a JSON document; a column's cell is the member of that
  * name (`json_extract_string`: strings as they are, numbers and booleans as their text), converted
- * like any staged cell (load.ts `stageTyped`). It is taken only when the result is sure to be what
+ * like any staged cell (load.ts `stageTyped`). The file is read once, into a temporary table of
+ * its documents, which the checks and the extraction then read. It is taken only when the result is sure to be what
  * `parseJson` gives, and declined (undefined: the caller takes the exact path) otherwise:
  *
  * - format options other than TYPE and COMPRESSION (STRIP_OUTER_ARRAY, date formats, …);
@@ -24,9 +25,9 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { queryRows } from "../engine/duck.js"
-import { quoteString } from "../engine/lexer.js"
-import { type StagedFile, stageTyped, type Target, withBodyFile } from "./load.js"
+import { type DuckFailure, queryRows, runStatement } from "../engine/duck.js"
+import { quoteIdent, quoteString } from "../engine/lexer.js"
+import { dropStaged, type StagedFile, stageTyped, type Target, withBodyFile } from "./load.js"
 import type { Options } from "./sqlText.js"
 
 /** Format options the fast path reads exactly as `parseJson` does (it ignores them). */
@@ -54,6 +55,31 @@ const isJson = (type: string) =>
 /** A JSON path to the member `key`. */
 const memberPath = (key: string) => quoteString(`$."${key}"`)
 
+let documentsCounter = 0
+
+/**
+ * The file's documents (`json`, one row per line, in file order) in a temporary table for `use`:
+ * the file is read and split once, and the checks and the extraction read the table. The table
+ * goes when `use` ends, however it ends (an interrupted CREATE leaves none, or one to drop).
+ */
+const withDocuments = <A, E>(
+  connection: DuckDBConnection,
+  file: string,
+  use: (table: string) => Effect.Effect<A, E>
+): Effect.Effect<A, E | DuckFailure> => {
+  documentsCounter += 1
+  const table = quoteIdent(`__sf_json_${documentsCounter}`)
+  return Effect.acquireUseRelease(
+    Effect.succeed(table),
+    (table) =>
+      runStatement(
+        connection,
+        `CREATE TEMP TABLE ${table} AS SELECT json FROM read_ndjson_objects(${quoteString(file)})`
+      ).pipe(Effect.zipRight(use(table))),
+    (table) => runStatement(connection, `DROP TABLE IF EXISTS ${table}`).pipe(Effect.ignore)
+  )
+}
+
 export const stageJsonNatively = (
   connection: DuckDBConnection,
   target: Target,
@@ -71,49 +97,60 @@ export const stageJsonNatively = (
     hasLongNumber(body)
   )
     return Effect.succeed(undefined)
-  return withBodyFile(body, ".json", (file) =>
-    Effect.gen(function* () {
-      const source = `read_ndjson_objects(${quoteString(file)})`
-      // every document an object with distinct keys; and the keys there are
-      const shape = yield* queryRows(
-        connection,
-        `SELECT count(*) FILTER (WHERE json_type(json) <> 'OBJECT'),
-                  count(*) FILTER (WHERE len(json_keys(json)) <> len(list_distinct(json_keys(json)))),
-                  (SELECT list(DISTINCT k) FROM (SELECT unnest(json_keys(json)) AS k FROM ${source}))
-           FROM ${source}`
-      )
-      const [notObjects, repeated, keyList] = shape[0] ?? []
-      if (Number(notObjects) !== 0 || Number(repeated) !== 0) return undefined
-      const keys = Array.isArray(keyList) ? keyList.map(String) : []
-      const members: Array<string | undefined> = []
-      for (const column of target.columns) {
-        const matching = keys.filter((k) => matchName(k) === matchName(column.name))
-        if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
-        members.push(matching[0])
-      }
-      // every member in one call (a document is parsed once per row, not once per column)
-      const present = [...new Set(members.filter((key): key is string => key !== undefined))]
-      const paths = `[${present.map(memberPath).join(", ")}]`
-      const at = (key: string) => present.indexOf(key) + 1
-      const cells = members.map((key, i) =>
-        key === undefined ? `CAST(NULL AS VARCHAR) AS c${i}` : `e[${at(key)}] AS c${i}`
-      )
-      // text columns take strings, integers, booleans and nulls only
-      const textChecks = members.flatMap((key, i) =>
-        key === undefined || !isText(target.columns[i]!.type)
-          ? []
-          : [`t[${at(key)}] NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`]
-      )
-      if (textChecks.length > 0) {
-        const odd = yield* queryRows(
-          connection,
-          `SELECT count(*) FROM (SELECT json_type(json, ${paths}) AS t FROM ${source}) WHERE ${textChecks.join(" OR ")}`
-        )
-        if (Number(odd[0]?.[0]) !== 0) return undefined
-      }
-      const extracted =
-        present.length === 0 ? source : `(SELECT json_extract_string(json, ${paths}) AS e FROM ${source})`
-      return yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${extracted})`)
-    }).pipe(Effect.orElseSucceed(() => undefined))
-  )
+  // a staged result not yet handed back when the fiber is interrupted (while the documents and the
+  // file go) is dropped, not lost
+  return Effect.suspend(() => {
+    let staged: StagedFile | undefined
+    return withBodyFile(body, ".json", (file) =>
+      withDocuments(connection, file, (documents) =>
+        Effect.gen(function* () {
+          // every document an object with distinct keys; and the keys there are — from the distinct
+          // (type, keys) pairs, few in a file of records, so each key list is checked once per pair
+          const shape = yield* queryRows(
+            connection,
+            `WITH shapes AS MATERIALIZED (SELECT json_type(json) AS t, json_keys(json) AS k FROM ${documents} GROUP BY ALL)
+             SELECT count(*) FILTER (WHERE t <> 'OBJECT'),
+                    count(*) FILTER (WHERE len(k) <> len(list_distinct(k))),
+                    (SELECT list(DISTINCT key) FROM (SELECT unnest(k) AS key FROM shapes))
+             FROM shapes`
+          )
+          const [notObjects, repeated, keyList] = shape[0] ?? []
+          if (Number(notObjects) !== 0 || Number(repeated) !== 0) return undefined
+          const keys = Array.isArray(keyList) ? keyList.map(String) : []
+          const members: Array<string | undefined> = []
+          for (const column of target.columns) {
+            const matching = keys.filter((k) => matchName(k) === matchName(column.name))
+            if (matching.length > 1 || matching.some((k) => /["\\]/.test(k))) return undefined
+            members.push(matching[0])
+          }
+          // every member in one call (a document is parsed once per row, not once per column)
+          const present = [...new Set(members.filter((key): key is string => key !== undefined))]
+          const paths = `[${present.map(memberPath).join(", ")}]`
+          const at = (key: string) => present.indexOf(key) + 1
+          const cells = members.map((key, i) =>
+            key === undefined ? `CAST(NULL AS VARCHAR) AS c${i}` : `e[${at(key)}] AS c${i}`
+          )
+          // text columns take strings, integers, booleans and nulls only
+          const textChecks = members.flatMap((key, i) =>
+            key === undefined || !isText(target.columns[i]!.type)
+              ? []
+              : [`t[${at(key)}] NOT IN ('VARCHAR', 'BIGINT', 'UBIGINT', 'BOOLEAN', 'NULL')`]
+          )
+          if (textChecks.length > 0) {
+            const odd = yield* queryRows(
+              connection,
+              `SELECT count(*) FROM (SELECT json_type(json, ${paths}) AS t FROM ${documents}) WHERE ${textChecks.join(" OR ")}`
+            )
+            if (Number(odd[0]?.[0]) !== 0) return undefined
+          }
+          const extracted =
+            present.length === 0
+              ? documents
+              : `(SELECT json_extract_string(json, ${paths}) AS e FROM ${documents})`
+          staged = yield* stageTyped(connection, target, `(SELECT ${cells.join(", ")} FROM ${extracted})`)
+          return staged
+        })
+      ).pipe(Effect.orElseSucceed(() => undefined))
+    ).pipe(Effect.onInterrupt(() => (staged === undefined ? Effect.void : dropStaged(connection, staged))))
+  })
 }
