@@ -44,6 +44,42 @@ export const MACROS: ReadonlyArray<string> = [
   // DECIMAL to JSON implicitly and would pick the JSON one for them.)
   `CREATE OR REPLACE TEMP MACRO SF_TO_TEXT(x) AS CASE WHEN typeof(x) = 'JSON' THEN json_extract_string(CAST(x AS JSON), '$') ELSE CAST(x AS VARCHAR) END`,
   `CREATE OR REPLACE TEMP MACRO SF_ZEROIFNULL(x) AS coalesce(x, 0)`,
+  // TYPEOF: the type of the value a VARIANT holds, in Snowflake's names (DuckDB's typeof says JSON
+  // for every one); JSON numbers are INTEGER, DECIMAL or (written with an exponent) DOUBLE — though
+  // DuckDB's JSON keeps 1e5 as 100000.0, a DECIMAL here. Any other value is typed as it would be
+  // once made a VARIANT. SQL NULL is NULL.
+  // (The JSON branch reads the value as text first: DuckDB cannot bind every type's cast to JSON.)
+  `CREATE OR REPLACE TEMP MACRO SF_TYPEOF(x) AS CASE
+      WHEN x IS NULL THEN NULL
+      WHEN typeof(x) = 'JSON' THEN CASE json_type(CAST(CAST(x AS VARCHAR) AS JSON))
+        WHEN 'NULL' THEN 'NULL_VALUE'
+        WHEN 'BIGINT' THEN 'INTEGER'
+        WHEN 'UBIGINT' THEN 'INTEGER'
+        WHEN 'DOUBLE' THEN CASE
+          WHEN regexp_matches(CAST(x AS VARCHAR), '^-?[0-9]+$') THEN 'INTEGER'
+          WHEN regexp_matches(CAST(x AS VARCHAR), '[eE]') THEN 'DOUBLE'
+          ELSE 'DECIMAL' END
+        ELSE json_type(CAST(CAST(x AS VARCHAR) AS JSON)) END
+      WHEN regexp_matches(typeof(x), '^(U?TINYINT|U?SMALLINT|U?INTEGER|U?BIGINT|U?HUGEINT|DECIMAL\\([0-9]+,0\\))$') THEN 'INTEGER'
+      WHEN starts_with(typeof(x), 'DECIMAL') THEN 'DECIMAL'
+      WHEN typeof(x) IN ('DOUBLE', 'FLOAT') THEN 'DOUBLE'
+      WHEN typeof(x) = 'TIMESTAMP' THEN 'TIMESTAMP_NTZ'
+      WHEN typeof(x) = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_TZ'
+      WHEN typeof(x) = 'BLOB' THEN 'BINARY'
+      WHEN starts_with(typeof(x), 'STRUCT') OR starts_with(typeof(x), 'MAP') THEN 'OBJECT'
+      WHEN ends_with(typeof(x), ']') THEN 'ARRAY'
+      ELSE typeof(x) END`,
+  // IS_<type>(variant): what TYPEOF says; IS_DECIMAL takes integers too, IS_DOUBLE / IS_REAL every number
+  `CREATE OR REPLACE TEMP MACRO IS_OBJECT(x) AS SF_TYPEOF(x) = 'OBJECT'`,
+  `CREATE OR REPLACE TEMP MACRO IS_ARRAY(x) AS SF_TYPEOF(x) = 'ARRAY'`,
+  `CREATE OR REPLACE TEMP MACRO IS_INTEGER(x) AS SF_TYPEOF(x) = 'INTEGER'`,
+  `CREATE OR REPLACE TEMP MACRO IS_DECIMAL(x) AS SF_TYPEOF(x) IN ('INTEGER', 'DECIMAL')`,
+  `CREATE OR REPLACE TEMP MACRO IS_DOUBLE(x) AS SF_TYPEOF(x) IN ('INTEGER', 'DECIMAL', 'DOUBLE')`,
+  `CREATE OR REPLACE TEMP MACRO IS_REAL(x) AS SF_TYPEOF(x) IN ('INTEGER', 'DECIMAL', 'DOUBLE')`,
+  `CREATE OR REPLACE TEMP MACRO IS_VARCHAR(x) AS SF_TYPEOF(x) = 'VARCHAR'`,
+  `CREATE OR REPLACE TEMP MACRO IS_CHAR(x) AS SF_TYPEOF(x) = 'VARCHAR'`,
+  `CREATE OR REPLACE TEMP MACRO IS_BOOLEAN(x) AS SF_TYPEOF(x) = 'BOOLEAN'`,
+  `CREATE OR REPLACE TEMP MACRO IS_NULL_VALUE(x) AS SF_TYPEOF(x) = 'NULL_VALUE'`,
   // GET(variant, index | key): 0-based as Snowflake's arrays; a key names an object's member
   `CREATE OR REPLACE TEMP MACRO SF_GET(x, k) AS CAST(x AS JSON)[k]`,
   // GET_PATH(variant, 'a.b[0]'): polyglot writes it for a variant path inside a function it does not know

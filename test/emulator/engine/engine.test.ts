@@ -261,6 +261,33 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
     })
   )
 
+  it.scoped("TYPEOF names what a VARIANT holds; IS_ARRAY, IS_OBJECT, IS_INTEGER … agree with it", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      yield* s.execute("create table docs (v variant)")
+      yield* s.execute(
+        `insert into docs select parse_json('{"i": 7, "d": 1.5, "s": "x", "b": true, "n": null, "a": [1], "o": {}}')`
+      )
+      const types = yield* s.execute(
+        "select typeof(v:i), typeof(v:d), typeof(v:s), typeof(v:b), typeof(v:n), typeof(v:a), typeof(v:o), typeof(v:missing), typeof(v) from docs"
+      )
+      assert.deepStrictEqual(types.rows, [
+        ["INTEGER", "DECIMAL", "VARCHAR", "BOOLEAN", "NULL_VALUE", "ARRAY", "OBJECT", null, "OBJECT"]
+      ])
+      // values of other types, as they would be once made a VARIANT
+      const others = yield* s.execute(
+        "select typeof(1), typeof(1.5), typeof('x'), typeof(1.5::float), typeof(array_construct(1, 'a')), typeof(object_construct('k', 1)), typeof(to_binary('ab'))"
+      )
+      assert.deepStrictEqual(others.rows, [
+        ["INTEGER", "DECIMAL", "VARCHAR", "DOUBLE", "ARRAY", "OBJECT", "BINARY"]
+      ])
+      const checks = yield* s.execute(
+        "select is_array(v:a), is_array(v:o), is_object(v:o), is_integer(v:i), is_integer(v:d), is_decimal(v:i), is_double(v:d), is_varchar(v:s), is_boolean(v:b), is_null_value(v:n), is_null_value(v:missing) from docs"
+      )
+      assert.deepStrictEqual(checks.rows, [["1", "0", "1", "1", "0", "1", "1", "1", "1", "1", null]])
+    })
+  )
+
   it.scoped("GENERATOR with SEQ4 and UNIFORM", () =>
     Effect.gen(function* () {
       const rows = yield* cells(
