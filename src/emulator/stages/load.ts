@@ -320,14 +320,15 @@ export const stageTyped = (
       const nullCheck = column.nullable ? "" : `WHEN ${cell(i)} IS NULL THEN ${i} `
       return `${nullCheck}WHEN ${cell(i)} IS NOT NULL AND ${value(i)} IS NULL THEN ${i}`
     })
-    yield* runStatement(
+    const staged: StagedFile = { table, rows: 0, bad: [], typed: true }
+    // the table goes on any failure or interruption from its CREATE on (DROP … IF EXISTS)
+    const counted = yield* runStatement(
       connection,
       `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${target.columns.map((_, i) => value(i)).join(", ")}, ` +
         `CASE ${bad.join(" ")} END AS __bad FROM (SELECT *, ${converted.join(", ")} FROM ${source})`
-    )
-    const staged: StagedFile = { table, rows: 0, bad: [], typed: true }
-    const counted = yield* queryRows(connection, `SELECT count(*), count(__bad) FROM ${table}`).pipe(
-      Effect.tapError(() => dropStaged(connection, staged))
+    ).pipe(
+      Effect.zipRight(queryRows(connection, `SELECT count(*), count(__bad) FROM ${table}`)),
+      Effect.onError(() => dropStaged(connection, staged))
     )
     if (Number(counted[0]?.[1] ?? 0) === 0) return { ...staged, rows: Number(counted[0]?.[0] ?? 0) }
     yield* dropStaged(connection, staged)
