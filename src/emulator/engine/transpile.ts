@@ -6,6 +6,7 @@
 import { Dialect, transpile as polyglot } from "@polyglot-sql/sdk"
 import { afterTranspile, beforeTranspile, renameTranslated, type SessionFacts } from "./rewrite.js"
 import { aliasSelectItems } from "./selectNames.js"
+import { valuesTables } from "./valuesTables.js"
 
 const CACHE_LIMIT = 500
 const cache = new Map<string, string>()
@@ -13,7 +14,7 @@ const cache = new Map<string, string>()
 const contextFree = (sql: string): string => {
   const cached = cache.get(sql)
   if (cached !== undefined) return cached
-  const prepared = beforeTranspile(aliasSelectItems(sql))
+  const prepared = beforeTranspile(aliasSelectItems(valuesTables(sql)))
   let translated: string
   try {
     const result = polyglot(prepared, Dialect.Snowflake, Dialect.DuckDB)

@@ -302,6 +302,48 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
   )
 })
 
+describe("engine: VALUES as a table", () => {
+  it.scoped("FROM VALUES without parentheses; columns COLUMN1, COLUMN2 … unless an alias names them", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      const bare = yield* s.execute("select * from values (1, 'a'), (2, 'b')")
+      assert.deepStrictEqual(
+        bare.columns.map((c) => c.name),
+        ["COLUMN1", "COLUMN2"]
+      )
+      assert.deepStrictEqual(bare.rows, [
+        ["1", "a"],
+        ["2", "b"]
+      ])
+      const filtered = yield* s.execute("select v.column2 from values (1, 'a'), (2, 'b') v where column1 > 1")
+      assert.deepStrictEqual(filtered.rows, [["b"]])
+      const wrapped = yield* s.execute("select * from (values (1, 'a'))")
+      assert.deepStrictEqual(
+        wrapped.columns.map((c) => c.name),
+        ["COLUMN1", "COLUMN2"]
+      )
+      const named = yield* s.execute("select * from values (1, 'a') as t(id, name)")
+      assert.deepStrictEqual(
+        named.columns.map((c) => c.name),
+        ["ID", "NAME"]
+      )
+      yield* s.execute("create table q (a number, b varchar)")
+      // INSERT … VALUES is untouched; INSERT … SELECT FROM VALUES and JOIN VALUES work
+      yield* s.execute("insert into q values (1, 'x'), (2, 'y')")
+      yield* s.execute("insert into q select column1, column2 from values (3, 'z')")
+      const joined = yield* s.execute(
+        "select q.a, names.label from q join values (1, 'one'), (3, 'three') as names(n, label) on q.a = names.n order by q.a"
+      )
+      assert.deepStrictEqual(joined.rows, [
+        ["1", "one"],
+        ["3", "three"]
+      ])
+      const within = yield* s.execute("select 3 in (select column1 from values (3), (4)) as x")
+      assert.deepStrictEqual(within.rows, [["1"]])
+    })
+  )
+})
+
 describe("engine: statements", () => {
   it.scoped("DML counts, statement types, stats", () =>
     Effect.gen(function* () {
