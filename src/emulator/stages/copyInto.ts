@@ -333,12 +333,11 @@ export const copyInto = (
 
     // parse, stage and check every file before inserting anything
     const loads: Array<FileLoad> = []
+    // every staging table, registered as soon as it exists (no yield in between), so that it goes
+    // however the statement ends, interruption included (DROP … IF EXISTS: the validator drops its own)
+    const created: Array<StagedFile> = []
     const release = () =>
-      Effect.forEach(
-        loads,
-        (l) => (l.staged === undefined ? Effect.void : dropStaged(connection, l.staged)),
-        { discard: true }
-      )
+      Effect.forEach(created, (staged) => dropStaged(connection, staged), { discard: true })
     const validator =
       validation === undefined
         ? undefined
@@ -430,6 +429,7 @@ export const copyInto = (
           recordErrors = aligned.errors
           staged = yield* stageRecords(connection, target, records).pipe(Effect.mapError(internal))
         }
+        created.push(staged)
         if (validator !== undefined) {
           const enough = yield* validator.take({
             file,
