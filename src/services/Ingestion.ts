@@ -30,7 +30,7 @@ import { jsonLines } from "../streams/export/jsonLines.js"
 import { targetColumns } from "./bulkColumns.js"
 import { putInFiles } from "./bulkFiles.js"
 import { parquetBody } from "./bulkParquet.js"
-import { type RejectedRecord, rejectedRecords } from "./bulkRejects.js"
+import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./bulkRejects.js"
 import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
 import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
@@ -285,7 +285,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         // The directory goes whatever happens: files a failed or partial load left behind would
         // otherwise be loaded by the next plain `COPY INTO t FROM @%t`.
         const load = Effect.gen(function* () {
-          yield* putInFiles(stages, bytes, directory, format, fileSize)
+          const put = yield* putInFiles(stages, bytes, directory, format, fileSize)
           const fileFormat =
             format === "csv"
               ? // Exactly what csv() writes: NULL an empty field, "" an empty string, and no other
@@ -303,7 +303,15 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
             // (bulkRejects.ts); the whole directory goes afterwards in any case
             CopyInto.onError(options.onError ?? "ABORT_STATEMENT")
           )
-          const result = yield* copyInto(copy)
+          const check = (c: CopyInto.CopyInto) => checks.validate(c, { all: true })
+          const result = yield* copyInto(copy).pipe(
+            // a load that stopped at a bad record (ABORT_STATEMENT) says which record of the input
+            Effect.catchAll((error) =>
+              Effect.flatMap(abortedRecord(check, copy, error, put.records), (index) =>
+                Effect.fail(index === undefined ? error : atRecord(error, index))
+              )
+            )
+          )
           const rejected = sent - result.rowsLoaded
           const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
           if (rejected > 0 && explained === 0) {
@@ -314,7 +322,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
           const rejectedList =
             rejected > 0
               ? yield* rejectedRecords(
-                  (check) => checks.validate(check, { all: true }),
+                  check,
                   copy,
                   result.results,
                   options.maxRejectedRecords ?? DEFAULT_MAX_REJECTED_RECORDS

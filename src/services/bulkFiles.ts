@@ -24,6 +24,7 @@ import * as Take from "effect/Take"
 import { type SnowflakeError, StageUploadError } from "../errors/index.js"
 import type { UploadResult } from "../protocol/transfer/results.js"
 import { isFileEnd } from "../streams/export/fileEnd.js"
+import { recordsIn } from "../streams/export/recordCount.js"
 import type { StageManagerService } from "./StageManager.js"
 
 const bytesOf = (chunk: Chunk.Chunk<Uint8Array>) => {
@@ -38,13 +39,20 @@ const IN_FLIGHT = 2
 /** `part_00001.csv`, … (sorted by name in file order). */
 const partName = (n: number, extension: string) => `part_${String(n).padStart(5, "0")}.${extension}`
 
+export interface PutFiles {
+  /** Each file's upload, in file order. */
+  readonly uploads: ReadonlyArray<UploadResult>
+  /** The records each file holds, in file order, as the serializer counted them (recordCount.ts). */
+  readonly records: ReadonlyArray<number>
+}
+
 export const putInFiles = <E>(
   stages: StageManagerService,
   bytes: Stream.Stream<Uint8Array, E>,
   stage: string,
   extension: string,
   fileSize: number
-): Effect.Effect<ReadonlyArray<UploadResult>, SnowflakeError | E> =>
+): Effect.Effect<PutFiles, SnowflakeError | E> =>
   Effect.scoped(
     Effect.gen(function* () {
       // The records are serialized in their own fiber into a small queue, ahead of the file being
@@ -78,6 +86,8 @@ export const putInFiles = <E>(
       )
       // A FILE_END piece was taken: the file being written ends here, whatever its size.
       let cut = false
+      // records of each file, counted as its pieces are taken (files are written one at a time)
+      const records: Array<number> = []
       /**
        * Pending pieces of at most `budget` bytes (at least one piece unless the first is a
        * FILE_END, which is taken and sets `cut`), or undefined at the end.
@@ -97,6 +107,7 @@ export const putInFiles = <E>(
               break
             }
             size += piece.length
+            records[records.length - 1]! += recordsIn(piece)
             out.push(piece)
           }
           return Chunk.unsafeFromArray(out)
@@ -123,6 +134,7 @@ export const putInFiles = <E>(
         for (let n = 1; ; n++) {
           if (uploads.length >= IN_FLIGHT) yield* Fiber.join(uploads[uploads.length - IN_FLIGHT]!)
           let first: Chunk.Chunk<Uint8Array> | undefined
+          records[n - 1] = 0
           // a file end right where a file would start anyway makes no empty file
           do {
             cut = false
@@ -150,7 +162,8 @@ export const putInFiles = <E>(
           // the records are pulled by one file at a time; a failed PUT ends the load right away
           yield* Effect.raceFirst(Deferred.await(taken), Fiber.join(upload))
         }
-        return yield* Effect.forEach(uploads, Fiber.join)
+        const uploaded = yield* Effect.forEach(uploads, Fiber.join)
+        return { uploads: uploaded, records: records.slice(0, uploaded.length) }
       })
       // On failure no upload may outlive the load: the caller removes the directory next, and a
       // PUT still running would put its file back after that.

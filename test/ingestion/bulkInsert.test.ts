@@ -225,6 +225,33 @@ describe("Ingestion.bulkInsert against the emulator (GCS stage, encrypted)", () 
   )
 
   it.scopedLive(
+    "a load that stops at a bad record (ABORT_STATEMENT, the default) says which record of the input it is",
+    () =>
+      Effect.gen(function* () {
+        const { ingestion, sf } = yield* withStages("gcs")
+        yield* sf.execute("CREATE TABLE strict (id NUMBER, label VARCHAR NOT NULL)")
+        // one NULL label, in a later file; multi-line labels before it (records are not lines)
+        const records = Stream.range(0, 19_999).pipe(
+          Stream.map((i) => ({
+            id: i,
+            label: i === 13_337 ? null : i % 500 === 0 ? `two\nlines ${i}` : `l${i}`
+          }))
+        )
+        for (const format of ["csv", "json", "parquet"] as const) {
+          const error = yield* ingestion
+            .bulkInsert("strict", records, { format, fileSize: 32 * 1024 })
+            .pipe(Effect.flip)
+          assert.strictEqual(error._tag, "DataError", format)
+          assert.include(error.message, "NULL result in a non-nullable column", format)
+          assert.include(error.message, "the record at index 13337 (0-based)", format)
+        }
+        const count = yield* sf.execute("SELECT COUNT(*) AS n FROM strict")
+        assert.strictEqual(Number(count.rows[0]!.N), 0)
+      }),
+    120_000
+  )
+
+  it.scopedLive(
     "Parquet: column types from the table (null first values, scaled numbers, dates), values intact",
     () =>
       Effect.gen(function* () {

@@ -16,6 +16,7 @@ import { type Column, uniqueKeys } from "../../protocol/decode/index.js"
 import { ExportError } from "./ExportError.js"
 import { FILE_END } from "./fileEnd.js"
 import { type ColumnPlan, planColumn, type TimestampUnit } from "./parquetColumns.js"
+import { holding } from "./recordCount.js"
 
 export interface ParquetOptions {
   /** Rows per row group (default 65 536). */
@@ -171,8 +172,8 @@ const encode = <Row, E, R>(
             rowGroupSize: count
           })
           group = plans.map(() => [])
+          out.push(holding(drain(open.writer), count))
           count = 0
-          out.push(drain(open.writer))
           if (open.size >= options.fileSize) finishFile(out)
         }
 

@@ -6,6 +6,7 @@
  */
 import * as Chunk from "effect/Chunk"
 import * as Stream from "effect/Stream"
+import { holding } from "./recordCount.js"
 
 export const textBatches = <Row, E, R>(
   rows: Stream.Stream<Row, E, R>,
@@ -18,19 +19,23 @@ export const textBatches = <Row, E, R>(
     const batchBytes = Math.max(1, options.batchBytes)
     // Text waiting to be encoded; strings append cheaply and encode once per batch.
     let pending = options.head ?? ""
+    // rows in `pending`: each piece says how many records it holds (recordCount.ts)
+    let held = 0
     const encodeChunk = (chunk: Chunk.Chunk<Row>): Chunk.Chunk<Uint8Array> => {
       const out: Array<Uint8Array> = []
       for (const row of chunk) {
         pending += line(row)
+        held++
         if (pending.length >= batchBytes) {
-          out.push(encoder.encode(pending))
+          out.push(holding(encoder.encode(pending), held))
           pending = ""
+          held = 0
         }
       }
       return Chunk.unsafeFromArray(out)
     }
     const rest = Stream.suspend(() =>
-      pending.length > 0 ? Stream.make(encoder.encode(pending)) : Stream.empty
+      pending.length > 0 ? Stream.make(holding(encoder.encode(pending), held)) : Stream.empty
     )
     return Stream.concat(Stream.mapChunks(rows, encodeChunk), rest)
   })
