@@ -153,6 +153,28 @@ describe("COPY INTO VALIDATION_MODE (local stage)", () => {
     })
   )
 
+  it.scopedLive(
+    "Row n counts records, not lines: a header skipped and a field over two lines before it",
+    () =>
+      Effect.gen(function* () {
+        const { stages, ingestion, sf } = yield* withStages("local")
+        yield* sf.execute("CREATE TABLE t (id NUMBER, label VARCHAR)")
+        // line 1 header, record 1 on lines 2-3, record 2 on line 4, record 3 (bad) on line 5
+        yield* stages.put(file("multi.csv", 'id,label\n1,"two\nlines"\n2,b\nx,c\n'), "@%t", {
+          autoCompress: false
+        })
+        const copy = copyOf(FileFormat.csv({ skipHeader: 1, fieldOptionallyEnclosedBy: '"' }))
+        const error = yield* Effect.flip(ingestion.copyInto(copy))
+        assert.include(error.message, "File 'multi.csv', line 5, character 1")
+        assert.include(error.message, 'Row 3, column "T"["ID":1]')
+        const errors = yield* ingestion.validate(copy)
+        assert.deepStrictEqual(
+          errors.map((e) => [e.line, e.rowNumber]),
+          [[5, 3]]
+        )
+      })
+  )
+
   it.scopedLive("preview and validate refuse what Snowflake refuses", () =>
     Effect.gen(function* () {
       const { stages, ingestion, sf } = yield* withStages("local")

@@ -42,6 +42,7 @@ import {
 } from "./load.js"
 import { stageCsvCellsNatively, stageCsvNatively } from "./nativeCsv.js"
 import { stageJsonNatively } from "./nativeJson.js"
+import { recordNumbers } from "./recordNumbers.js"
 import {
   listOption,
   nameParts,
@@ -71,6 +72,8 @@ const onErrorOf = (text: string | undefined): OnError => {
 
 export interface FirstError extends RecordError {
   readonly columnName: string | null
+  /** The record's number in its file (`Row n`), when known; else the line stands for it. */
+  readonly row?: number
 }
 
 interface FileLoad {
@@ -209,7 +212,7 @@ export const loadError = (f: FirstError, file: string, hint?: string) =>
     f.code,
     f.sqlState,
     `${f.message}\n  File '${file}', line ${f.line}, character ${f.character}\n` +
-      `  Row ${f.line}${f.columnName === null ? "" : `, column ${f.columnName}`}` +
+      `  Row ${f.row ?? f.line}${f.columnName === null ? "" : `, column ${f.columnName}`}` +
       (hint === undefined ? "" : `\n  ${hint}`)
   )
 
@@ -444,13 +447,18 @@ export const copyInto = (
         }
         const rowsParsed = staged.rows + recordErrors.length
         let first: FirstError | undefined
+        const numbers = recordNumbers(records, recordErrors)
         const firstRecord = [...recordErrors].sort((a, b) => a.line - b.line)[0]
-        if (firstRecord !== undefined) first = { ...firstRecord, columnName: null }
+        if (firstRecord !== undefined)
+          first = { ...firstRecord, columnName: null, row: numbers.ofError(firstRecord) }
         const firstBad = staged.bad[0]
         if (firstBad !== undefined) {
           const line = records[firstBad.row]?.line ?? firstBad.row + 1
           if (first === undefined || line < first.line)
-            first = yield* badCell(connection, target, staged, firstBad, records[firstBad.row])
+            first = {
+              ...(yield* badCell(connection, target, staged, firstBad, records[firstBad.row])),
+              row: numbers.ofRow(firstBad.row, line)
+            }
         }
         loads.push({
           file,

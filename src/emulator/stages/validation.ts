@@ -23,6 +23,7 @@ import { fixedCol, rowsResult, textCol } from "./columns.js"
 import { internal, syntax } from "./errors.js"
 import type { ParsedRecord, RecordError } from "./formats.js"
 import { dropStaged, insertStaged, type StagedFile, type Target } from "./load.js"
+import { recordNumbers } from "./recordNumbers.js"
 import type { ListedObject } from "./statements.js"
 
 export type ValidationMode =
@@ -52,6 +53,8 @@ export const transformNotValidated = new EngineError(
 /** A cell's error, as the load reports it (copyInto.ts `badCell`). */
 export interface CellFault extends RecordError {
   readonly columnName: string | null
+  /** The record's number in its file, when known (else the line stands for it). */
+  readonly row?: number
 }
 
 /** One file as the load read it: what a validation looks at. */
@@ -87,18 +90,6 @@ const lineStarts = (body: Buffer): ReadonlyArray<number> => {
     at = body.indexOf(0x0a, at + 1)
   }
   return starts
-}
-
-/** How many of `sorted` (ascending lines) start before `line`: a binary search. */
-const before = (sorted: ReadonlyArray<number>, line: number) => {
-  let low = 0
-  let high = sorted.length
-  while (low < high) {
-    const mid = (low + high) >>> 1
-    if ((sorted[mid] as number) < line) low = mid + 1
-    else high = mid
-  }
-  return low
 }
 
 interface Located extends CellFault {
@@ -148,23 +139,14 @@ export const makeValidator = (
   const faults = (read: ReadFile) =>
     Effect.gen(function* () {
       const located: Array<Located & { readonly rowNumber: number }> = []
-      // a record number counts the records that could not be read too: merge by line
-      const errorLines = read.recordErrors.map((e) => e.line).sort((a, b) => a - b)
-      // (a file DuckDB read has no such errors, and holes in `records`: not looked at then)
-      const recordLines = read.recordErrors.length === 0 ? [] : read.records.map((r) => r.line)
-      for (const e of read.recordErrors) {
-        located.push({
-          ...e,
-          columnName: null,
-          category: "parsing",
-          rowNumber: before(recordLines, e.line) + before(errorLines, e.line) + 1
-        })
-      }
+      const numbers = recordNumbers(read.records, read.recordErrors)
+      for (const e of read.recordErrors)
+        located.push({ ...e, columnName: null, category: "parsing", rowNumber: numbers.ofError(e) })
       for (const bad of read.staged.bad) {
         const record = read.records[bad.row]
         const fault = yield* cellFault(read.staged, bad, record)
         const line = record?.line ?? bad.row + 1
-        located.push({ ...fault, category: "conversion", rowNumber: bad.row + 1 + before(errorLines, line) })
+        located.push({ ...fault, category: "conversion", rowNumber: numbers.ofRow(bad.row, line) })
       }
       return located.sort((a, b) => a.rowNumber - b.rowNumber)
     })
@@ -225,7 +207,7 @@ export const makeValidator = (
       const wanted = mode.rows - taken
       const first = located[0]
       if (first !== undefined && first.rowNumber <= wanted)
-        return yield* Effect.fail(loadError(first, read.file.name))
+        return yield* Effect.fail(loadError({ ...first, row: first.rowNumber }, read.file.name))
       yield* createPreview
       // the whole file goes in (the good rows, in file order); the answer takes the first n
       const inserted = yield* insertStaged(
