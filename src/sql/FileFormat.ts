@@ -10,6 +10,8 @@ import { literal, quoteIdentifier } from "./identifier.js"
 
 export type CsvCompression = "AUTO" | "GZIP" | "BZ2" | "BROTLI" | "ZSTD" | "DEFLATE" | "RAW_DEFLATE" | "NONE"
 export type ParquetCompression = "AUTO" | "LZO" | "SNAPPY" | "NONE"
+/** How BINARY columns are written in text files. */
+export type BinaryFormat = "HEX" | "BASE64" | "UTF8"
 
 export interface CsvOptions {
   readonly compression?: CsvCompression
@@ -26,8 +28,14 @@ export interface CsvOptions {
   readonly trimSpace?: boolean
   readonly skipBlankLines?: boolean
   readonly dateFormat?: string
+  readonly timeFormat?: string
   readonly timestampFormat?: string
+  readonly binaryFormat?: BinaryFormat
   readonly encoding?: string
+  /** Skip a UTF-8 byte-order mark at the start of a file (Snowflake's default: TRUE). */
+  readonly skipByteOrderMark?: boolean
+  /** Replace invalid UTF-8 with U+FFFD instead of failing the record. */
+  readonly replaceInvalidCharacters?: boolean
 }
 
 export interface JsonOptions {
@@ -37,8 +45,14 @@ export interface JsonOptions {
   readonly allowDuplicate?: boolean
   readonly ignoreUtf8Errors?: boolean
   readonly dateFormat?: string
+  readonly timeFormat?: string
   readonly timestampFormat?: string
+  readonly binaryFormat?: BinaryFormat
   readonly nullIf?: ReadonlyArray<string>
+  readonly skipByteOrderMark?: boolean
+  readonly replaceInvalidCharacters?: boolean
+  /** Read numbers with a leading 0 as octal. */
+  readonly enableOctal?: boolean
 }
 
 export interface ParquetOptions {
@@ -91,7 +105,7 @@ export const named = (name: string): FileFormat => ({ _tag: "Named", name })
 const sqlName = (key: string) => key.replace(/[A-Z0-9]+/g, (m) => `_${m}`).toUpperCase()
 
 /** Options whose value is a keyword, not a string literal. */
-const keywordOptions = new Set(["compression"])
+const keywordOptions = new Set(["compression", "binaryFormat"])
 
 const renderValue = (key: string, value: unknown): string => {
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE"
@@ -140,8 +154,12 @@ const knownKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
     "trimSpace",
     "skipBlankLines",
     "dateFormat",
+    "timeFormat",
     "timestampFormat",
-    "encoding"
+    "binaryFormat",
+    "encoding",
+    "skipByteOrderMark",
+    "replaceInvalidCharacters"
   ],
   JSON: [
     "compression",
@@ -150,8 +168,13 @@ const knownKeys: Readonly<Record<string, ReadonlyArray<string>>> = {
     "allowDuplicate",
     "ignoreUtf8Errors",
     "dateFormat",
+    "timeFormat",
     "timestampFormat",
-    "nullIf"
+    "binaryFormat",
+    "nullIf",
+    "skipByteOrderMark",
+    "replaceInvalidCharacters",
+    "enableOctal"
   ],
   PARQUET: ["compression", "binaryAsText", "useLogicalType", "trimSpace", "nullIf"],
   AVRO: ["compression", "trimSpace", "nullIf"],
@@ -182,6 +205,10 @@ export const validate = (format: FileFormat): Either.Either<FileFormat, FileForm
   const compression = options.compression
   if (compression !== undefined && !compressions[format._tag]?.includes(String(compression))) {
     return fail(`COMPRESSION = ${String(compression)} is not valid for ${format._tag}`)
+  }
+  const binary = options.binaryFormat
+  if (binary !== undefined && !["HEX", "BASE64", "UTF8"].includes(String(binary))) {
+    return fail(`BINARY_FORMAT = ${String(binary)} is not valid (HEX, BASE64 or UTF8)`)
   }
   if (format._tag === "CSV") {
     const o = format.options

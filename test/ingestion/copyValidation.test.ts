@@ -175,6 +175,25 @@ describe("COPY INTO VALIDATION_MODE (local stage)", () => {
       })
   )
 
+  it.scopedLive("a byte-order mark is skipped unless SKIP_BYTE_ORDER_MARK = FALSE", () =>
+    Effect.gen(function* () {
+      const { stages, ingestion, sf } = yield* withStages("local")
+      yield* sf.execute("CREATE TABLE t (id NUMBER, label VARCHAR)")
+      yield* stages.put(file("bom.csv", "\uFEFF5,a\n6,b\n"), "@%t", { autoCompress: false })
+      assert.deepStrictEqual(yield* ingestion.validate(copyOf()), [])
+      const kept = yield* ingestion.validate(copyOf(FileFormat.csv({ skipByteOrderMark: false })))
+      // the first value keeps the mark, and is no number
+      assert.deepStrictEqual(
+        kept.map((e) => [e.line, e.code]),
+        [[1, "100038"]]
+      )
+      const loaded = yield* ingestion.copyInto(copyOf())
+      assert.strictEqual(loaded.rowsLoaded, 2)
+      const ids = yield* sf.execute("SELECT SUM(id) AS s FROM t")
+      assert.strictEqual(Number(ids.rows[0]!.S), 11)
+    })
+  )
+
   it.scopedLive("preview and validate refuse what Snowflake refuses", () =>
     Effect.gen(function* () {
       const { stages, ingestion, sf } = yield* withStages("local")

@@ -147,6 +147,27 @@ describe("CopyInto rendering", () => {
   })
 })
 
+describe("file format options", () => {
+  it("byte-order mark, invalid characters, time and binary formats, octal", () => {
+    assert.strictEqual(
+      FileFormat.render(
+        FileFormat.csv({
+          skipByteOrderMark: false,
+          replaceInvalidCharacters: true,
+          timeFormat: "HH24:MI",
+          binaryFormat: "BASE64"
+        })
+      ),
+      "TYPE = CSV SKIP_BYTE_ORDER_MARK = FALSE REPLACE_INVALID_CHARACTERS = TRUE TIME_FORMAT = 'HH24:MI' BINARY_FORMAT = BASE64"
+    )
+    assert.strictEqual(
+      FileFormat.render(FileFormat.json({ enableOctal: true, binaryFormat: "HEX" })),
+      "TYPE = JSON ENABLE_OCTAL = TRUE BINARY_FORMAT = HEX"
+    )
+    assert.isTrue(Either.isLeft(FileFormat.validate(FileFormat.csv({ binaryFormat: "BASE32" as never }))))
+  })
+})
+
 describe("VALIDATION_MODE", () => {
   it("renders last, after the copy options", () => {
     const text = Either.getOrThrow(
