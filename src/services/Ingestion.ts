@@ -93,7 +93,8 @@ export interface BulkInsertResult extends CopyResult {
   readonly rejected: number
   /**
    * Each record with an error, by its index in the records given (at most `maxRejectedRecords`,
-   * in index order); empty when every record loaded. Under SKIP_FILE the other records of a
+   * in index order); empty when every record loaded (or when the server would not check the files
+   * again: a warning is logged, `results` and `rejected` still say what was lost). Under SKIP_FILE the other records of a
    * skipped file were not loaded either: the file's `status` says so.
    */
   readonly rejectedRecords: ReadonlyArray<RejectedRecord>

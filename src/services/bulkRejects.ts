@@ -43,7 +43,7 @@ export const rejectedRecords = (
   copy: CopyInto.CopyInto,
   files: ReadonlyArray<LoadedFile>,
   max: number
-): Effect.Effect<ReadonlyArray<RejectedRecord>, SnowflakeError> =>
+): Effect.Effect<ReadonlyArray<RejectedRecord>> =>
   Effect.gen(function* () {
     const ordered = [...files].sort((a, b) => (baseName(a.file) < baseName(b.file) ? -1 : 1))
     const found: Array<RejectedRecord> = []
@@ -68,7 +68,16 @@ export const rejectedRecords = (
       before += loaded.rowsParsed
     }
     return found
-  })
+  }).pipe(
+    // the per-file errors and the count stand whatever happens here: a server that will not
+    // validate these files (a format or option it refuses with VALIDATION_MODE) leaves the list empty
+    Effect.catchAll((error) =>
+      Effect.as(
+        Effect.logWarning(`bulkInsert: the rejected records could not be singled out: ${error.message}`),
+        []
+      )
+    )
+  )
 
 /** Where a load error says it is: `File 'dir/part_00002.csv.gz', line 5`. */
 const LOCATION = /File '([^']+)', line (\d+)/
