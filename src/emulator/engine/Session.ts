@@ -42,10 +42,11 @@ import {
 import { columnEncoding, encodingQuery } from "./encode.js"
 import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
 import { packRows } from "./jsonRows.js"
-import { alterWithLengths, withLengthChecks } from "./lengthDdl.js"
+import { alterWithLengths, inTransaction, withLengthChecks } from "./lengthDdl.js"
 import { likeRegExp, quoteIdent } from "./lexer.js"
 import { dmlResult, fixedColumn, jsonRowsResult, statusResult, textColumn } from "./results.js"
 import { toDuckDb } from "./transpile.js"
+import { typedCtas } from "./typedCtas.js"
 
 export interface SessionDeps {
   readonly connection: DuckDBConnection
@@ -368,7 +369,13 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       }
       // everything else goes to DuckDB (ALTER TABLE with string lengths: lengthDdl.ts)
       const alter = alterLengths(w)
-      if (alter === undefined) yield* general(sql, "ddl", options)
+      const ctas = alter === undefined ? typedCtas(sql, w) : undefined
+      if (ctas !== undefined)
+        yield* inTransaction(
+          connection,
+          Effect.zipRight(general(ctas.create, "ddl", options), general(ctas.insert, "insert", options))
+        ).pipe(Effect.catchAll((e) => (e instanceof EngineError ? Effect.fail(e) : duckError(sql)(e))))
+      else if (alter === undefined) yield* general(sql, "ddl", options)
       else yield* alterWithLengths(connection, ctx, alter, general(sql, "ddl", options), duckError(sql))
       if (verb === "CREATE" && (object === "TABLE" || object === "VIEW")) {
         return yield* status(`${object === "TABLE" ? "Table" : "View"} ${name} successfully created.`, kind)

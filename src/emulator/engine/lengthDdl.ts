@@ -109,7 +109,7 @@ const transactionId = (connection: DuckDBConnection) =>
  * statements see the same transaction id (in auto-commit each is a transaction of its own). A
  * BEGIN that fails would not do to find out: in DuckDB it aborts the open transaction.
  */
-const inTransaction = <A, E>(connection: DuckDBConnection, body: Effect.Effect<A, E>) =>
+export const inTransaction = <A, E>(connection: DuckDBConnection, body: Effect.Effect<A, E>) =>
   Effect.gen(function* () {
     const first = yield* transactionId(connection)
     if (first === (yield* transactionId(connection))) return yield* body

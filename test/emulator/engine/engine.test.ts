@@ -302,6 +302,36 @@ describe("engine: Snowflake functions (values from Snowflake's documentation)", 
   )
 })
 
+describe("engine: CREATE TABLE … (column TYPE, …) AS SELECT", () => {
+  it.scoped("the typed column list sets the types; a row that does not fit leaves no table", () =>
+    Effect.gen(function* () {
+      const s = yield* session
+      yield* s.execute("create table typed (a number, b varchar(3), c number(10,2)) as select 1, 'xy', 1.234")
+      const described = yield* s.execute("describe table typed")
+      assert.deepStrictEqual(
+        described.rows.map((r) => [r[0], r[1]]),
+        [
+          ["A", "NUMBER(38,0)"],
+          ["B", "VARCHAR(3)"],
+          ["C", "NUMBER(10,2)"]
+        ]
+      )
+      assert.deepStrictEqual((yield* s.execute("select * from typed")).rows, [["1", "xy", "1.23"]])
+      yield* s.execute(
+        "create or replace table typed (id int, name string) as select column1, column2 from values (1, 'a'), (2, 'b')"
+      )
+      assert.deepStrictEqual((yield* s.execute("select count(*) from typed")).rows, [["2"]])
+      const tooLong = yield* failure(s.execute("create table short (b varchar(2)) as select 'long'"))
+      assert.strictEqual(tooLong.code, "100078")
+      const missing = yield* failure(s.execute("select * from short"))
+      assert.strictEqual(missing.code, "002003")
+      // a names-only list as before
+      yield* s.execute("create table named (a, b) as select 1, 'x'")
+      assert.deepStrictEqual((yield* s.execute("select a, b from named")).rows, [["1", "x"]])
+    })
+  )
+})
+
 describe("engine: VALUES as a table", () => {
   it.scoped("FROM VALUES without parentheses; columns COLUMN1, COLUMN2 … unless an alias names them", () =>
     Effect.gen(function* () {
