@@ -3,6 +3,7 @@
  * schemas, warehouses, SHOW and DESCRIBE. SHOW and DESCRIBE become queries over DuckDB's catalog
  * functions, so they go through the same result encoding as any SELECT.
  */
+import { DECLARED_KINDS } from "./declaredKinds.js"
 import { DECLARED_LENGTHS, MAX_LENGTH } from "./lengths.js"
 import { identifierName, quoteIdent, quoteString, significant, type Token, tokenize } from "./lexer.js"
 
@@ -138,6 +139,7 @@ export const showColumnsSql = (
      coalesce(column_default, '') AS "default", 'COLUMN' AS "kind", '' AS "expression", coalesce(comment, '') AS "comment",
      database_name AS "database_name", '' AS "autoincrement"
    FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
+     LEFT JOIN ${DECLARED_KINDS} USING (table_oid, column_name)
    WHERE database_name = ${quoteString(database ?? "")}
      ${schema === null ? "" : ` AND schema_name = ${quoteString(schema)}`}${table === null ? "" : ` AND table_name = ${quoteString(table)}`}${likeFilter(w, "column_name")}
    ORDER BY table_name, column_index`
@@ -149,7 +151,7 @@ export const showColumnsSql = (
 const TEXT_TYPE_JSON = `CASE WHEN data_type = 'VARCHAR' THEN '{"type":"TEXT","length":' || coalesce(max_length, ${MAX_LENGTH})
      || ',"byteLength":' || least(4 * coalesce(max_length, ${MAX_LENGTH}), ${MAX_LENGTH})
      || ',"nullable":' || CASE WHEN is_nullable THEN 'true' ELSE 'false' END || ',"fixed":false}'
-     ELSE SF_TYPE_NAME(data_type) END`
+     ELSE coalesce(declared_kind, SF_TYPE_NAME(data_type)) END`
 
 /** DESCRIBE TABLE: Snowflake's columns and its type spelling (NUMBER(38,0), VARCHAR(10), VARCHAR(16777216), …). */
 export const describeTableSql = (database: string, schema: string, table: string) =>
@@ -162,11 +164,12 @@ export const describeTableSql = (database: string, schema: string, table: string
           WHEN data_type = 'TIMESTAMP WITH TIME ZONE' THEN 'TIMESTAMP_TZ(9)'
           WHEN data_type LIKE 'TIMESTAMP%' THEN 'TIMESTAMP_NTZ(9)'
           WHEN data_type = 'TIME' THEN 'TIME(9)'
-          ELSE SF_TYPE_NAME(data_type) END AS "type",
+          ELSE coalesce(declared_kind, SF_TYPE_NAME(data_type)) END AS "type",
      'COLUMN' AS "kind", CASE WHEN is_nullable THEN 'Y' ELSE 'N' END AS "null?", column_default AS "default",
      'N' AS "primary key", 'N' AS "unique key", CAST(NULL AS VARCHAR) AS "check", CAST(NULL AS VARCHAR) AS "expression",
      comment AS "comment", CAST(NULL AS VARCHAR) AS "policy name", CAST(NULL AS VARCHAR) AS "privacy domain"
    FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
+     LEFT JOIN ${DECLARED_KINDS} USING (table_oid, column_name)
    WHERE database_name = ${quoteString(database)} AND schema_name = ${quoteString(schema)} AND table_name = ${quoteString(table)}
    ORDER BY column_index`
 

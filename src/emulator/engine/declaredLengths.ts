@@ -55,15 +55,22 @@ const columnAt = (w: Words, i: number): DeclaredLength | undefined => {
   return length === undefined ? undefined : { column: identifierName(w.tokens[i] as Token), length }
 }
 
-/** CREATE [OR REPLACE] [TEMP…] TABLE [IF NOT EXISTS] name (columns…): its string columns' lengths. */
-export const createTableLengths = (w: Words): Array<DeclaredLength> => {
+/**
+ * CREATE [OR REPLACE] [TEMP…] TABLE [IF NOT EXISTS] name (columns…): where each column definition
+ * starts (its name's index in `w`; constraints left out).
+ */
+export const createTableColumns = (w: Words): Array<number> => {
   if (w.upper[0] !== "CREATE") return []
   const mods = skipModifiers(w, 1)
   if (w.upper[mods.i] !== "TABLE") return []
   const { next } = readName(w, skipModifiers(w, mods.i + 1).i)
   if (w.upper[next] !== "(") return []
-  return items(w, next + 1).flatMap((i) => columnAt(w, i) ?? [])
+  return items(w, next + 1).filter((i) => isName(w.tokens[i]) && !CONSTRAINT_WORDS.has(w.upper[i] ?? ""))
 }
+
+/** CREATE TABLE's string columns and their lengths. */
+export const createTableLengths = (w: Words): Array<DeclaredLength> =>
+  createTableColumns(w).flatMap((i) => columnAt(w, i) ?? [])
 
 export type AlterLengths =
   | { readonly _tag: "Add"; readonly table: Array<string>; readonly columns: Array<DeclaredLength> }

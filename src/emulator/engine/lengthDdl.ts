@@ -10,6 +10,7 @@
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { words } from "./commands.js"
+import { createTableKinds, kindCheck } from "./declaredKinds.js"
 import { type AlterLengths, createTableLengths, type DeclaredLength } from "./declaredLengths.js"
 import { type DuckFailure, queryRows, runStatement } from "./duck.js"
 import type { SessionContext } from "./Engine.js"
@@ -39,7 +40,13 @@ const checks = (declared: ReadonlyArray<DeclaredLength>) =>
 
 /** A CREATE TABLE's DuckDB text with a length check per declared length, closing its column list. */
 export const withLengthChecks = (sql: string, duckSql: string): string => {
-  const added = checks(createTableLengths(words(sql)))
+  const w = words(sql)
+  // and the ARRAY / OBJECT columns' declared types (declaredKinds.ts)
+  const added =
+    checks(createTableLengths(w)) +
+    createTableKinds(w)
+      .map((k) => `, ${kindCheck(k.column, k.kind)}`)
+      .join("")
   if (added === "") return duckSql
   const tokens = tokenize(duckSql)
   const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")

@@ -4,6 +4,7 @@
  * whatever database/schema the session has in USE. Values were checked against the examples of
  * Snowflake's function documentation (see test/emulator/engine/functions.test.ts).
  */
+import { DECLARED_KINDS } from "./declaredKinds.js"
 import { CAST_MACRO, DECLARED_LENGTHS } from "./lengths.js"
 
 export const MACROS: ReadonlyArray<string> = [
@@ -112,13 +113,14 @@ export const MACROS: ReadonlyArray<string> = [
      SELECT database_name AS "TABLE_CATALOG", schema_name AS "TABLE_SCHEMA", table_name AS "TABLE_NAME",
             column_name AS "COLUMN_NAME", column_index AS "ORDINAL_POSITION", column_default AS "COLUMN_DEFAULT",
             CASE WHEN is_nullable THEN 'YES' ELSE 'NO' END AS "IS_NULLABLE",
-            SF_TYPE_NAME(data_type) AS "DATA_TYPE",
+            coalesce(declared_kind, SF_TYPE_NAME(data_type)) AS "DATA_TYPE",
             CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN coalesce(max_length, 16777216) END AS "CHARACTER_MAXIMUM_LENGTH",
             CASE WHEN data_type IN ('VARCHAR', 'JSON') THEN least(4 * coalesce(max_length, 16777216), 16777216) END AS "CHARACTER_OCTET_LENGTH",
             CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN coalesce(numeric_precision, 38) END AS "NUMERIC_PRECISION",
             CASE WHEN data_type LIKE 'DECIMAL%' OR data_type IN ('BIGINT', 'INTEGER', 'HUGEINT', 'SMALLINT', 'TINYINT') THEN coalesce(numeric_scale, 0) END AS "NUMERIC_SCALE",
             comment AS "COMMENT"
      FROM duckdb_columns() LEFT JOIN ${DECLARED_LENGTHS} USING (table_oid, column_name)
+       LEFT JOIN ${DECLARED_KINDS} USING (table_oid, column_name)
      WHERE database_name = db`,
   `CREATE OR REPLACE TEMP MACRO SF_IS_SCHEMATA(db) AS TABLE
      SELECT database_name AS "CATALOG_NAME", schema_name AS "SCHEMA_NAME", 'SYSADMIN' AS "SCHEMA_OWNER", comment AS "COMMENT"

@@ -332,6 +332,54 @@ describe("engine: CREATE TABLE … (column TYPE, …) AS SELECT", () => {
   )
 })
 
+describe("engine: ARRAY and OBJECT columns", () => {
+  it.scoped(
+    "describe as declared (not VARIANT), through RENAME, DROP COLUMN and a rebuild; values as before",
+    () =>
+      Effect.gen(function* () {
+        const s = yield* session
+        yield* s.execute("create table kinds (a array, o object, v variant, s varchar(4), gone array)")
+        const typesOf = (table: string) =>
+          Effect.map(s.execute(`describe table ${table}`), (r) => r.rows.map((row) => `${row[0]} ${row[1]}`))
+        assert.deepStrictEqual(yield* typesOf("kinds"), [
+          "A ARRAY",
+          "O OBJECT",
+          "V VARIANT",
+          "S VARCHAR(4)",
+          "GONE ARRAY"
+        ])
+        const shown = yield* s.execute("show columns in table kinds")
+        assert.deepStrictEqual(
+          shown.rows.slice(0, 3).map((r) => r[3]),
+          ["ARRAY", "OBJECT", "VARIANT"]
+        )
+        const schema = yield* s.execute(
+          "select data_type from information_schema.columns where table_name = 'KINDS' order by ordinal_position"
+        )
+        assert.deepStrictEqual(
+          schema.rows.map((r) => r[0]),
+          ["ARRAY", "OBJECT", "VARIANT", "TEXT", "ARRAY"]
+        )
+        yield* s.execute(
+          "insert into kinds select array_construct(1, 'a'), object_construct('k', 1), parse_json('[2]'), 'ab', null"
+        )
+        assert.deepStrictEqual((yield* s.execute("select a, o, v from kinds")).rows, [
+          ['[1,"a"]', '{"k":1}', "[2]"]
+        ])
+        yield* s.execute("alter table kinds drop column gone")
+        yield* s.execute("alter table kinds rename column o to obj")
+        yield* s.execute("alter table kinds alter column s set data type varchar(10)")
+        yield* s.execute("alter table kinds rename to kinds2")
+        assert.deepStrictEqual(yield* typesOf("kinds2"), [
+          "A ARRAY",
+          "OBJ OBJECT",
+          "V VARIANT",
+          "S VARCHAR(10)"
+        ])
+      })
+  )
+})
+
 describe("engine: VALUES as a table", () => {
   it.scoped("FROM VALUES without parentheses; columns COLUMN1, COLUMN2 … unless an alias names them", () =>
     Effect.gen(function* () {
