@@ -16,21 +16,9 @@ import { type DuckFailure, queryRows, runStatement } from "./duck.js"
 import type { SessionContext } from "./Engine.js"
 import { EngineError } from "./Engine.js"
 import { DECLARED_LENGTHS, lengthCheck, MAX_LENGTH } from "./lengths.js"
-import { quoteIdent, quoteString, type Token, tokenize } from "./lexer.js"
+import { closingParen, quoteIdent, quoteString, type Token, tokenize } from "./lexer.js"
 
 const text = (tokens: ReadonlyArray<Token>) => tokens.map((t) => t.text).join("")
-
-/** Index of the `)` closing the `(` at `open`, or -1. */
-const closing = (tokens: ReadonlyArray<Token>, open: number): number => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    const t = tokens[i] as Token
-    if (t.kind !== "punct") continue
-    if (t.text === "(") depth++
-    else if (t.text === ")" && --depth === 0) return i
-  }
-  return -1
-}
 
 const checks = (declared: ReadonlyArray<DeclaredLength>) =>
   declared
@@ -50,7 +38,7 @@ export const withLengthChecks = (sql: string, duckSql: string): string => {
   if (added === "") return duckSql
   const tokens = tokenize(duckSql)
   const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
-  const close = open < 0 ? -1 : closing(tokens, open)
+  const close = open < 0 ? -1 : closingParen(tokens, open)
   if (close < 0) return duckSql
   return text(tokens.slice(0, close)) + added + text(tokens.slice(close))
 }

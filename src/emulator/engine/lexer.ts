@@ -144,6 +144,18 @@ export const tokenize = (sql: string): Array<Token> => {
   return tokens
 }
 
+/** Index of the `)` closing the `(` at `open` (in `tokens`), or -1. */
+export const closingParen = (tokens: ReadonlyArray<Token>, open: number): number => {
+  let depth = 0
+  for (let i = open; i < tokens.length; i++) {
+    const t = tokens[i] as Token
+    if (t.kind !== "punct") continue
+    if (t.text === "(") depth++
+    else if (t.text === ")" && --depth === 0) return i
+  }
+  return -1
+}
+
 /** The significant tokens (no whitespace or comments). */
 export const significant = (tokens: ReadonlyArray<Token>): Array<Token> =>
   tokens.filter((t) => t.kind !== "space" && t.kind !== "comment")

@@ -4,24 +4,9 @@
  * functions polyglot gets wrong to our own macros; after it, fix DuckDB types, JSON text
  * extraction, context functions and INFORMATION_SCHEMA.
  */
-import { quoteString, significant, type Token, tokenize } from "./lexer.js"
+import { closingParen, quoteString, significant, type Token, tokenize } from "./lexer.js"
 
 const text = (tokens: ReadonlyArray<Token>) => tokens.map((t) => t.text).join("")
-
-/** Index of the `)` matching the `(` at `open` (in `tokens`), or -1. */
-const matchingParen = (tokens: ReadonlyArray<Token>, open: number): number => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    const t = tokens[i] as Token
-    if (t.kind !== "punct") continue
-    if (t.text === "(") depth++
-    else if (t.text === ")") {
-      depth--
-      if (depth === 0) return i
-    }
-  }
-  return -1
-}
 
 /** Splits the tokens between parentheses into top-level, comma-separated arguments. */
 const splitArgs = (tokens: ReadonlyArray<Token>): Array<Array<Token>> => {
@@ -110,7 +95,7 @@ export const renameTranslated = (duckSql: string): string => {
     }
     if (upper === "CAST" && next?.text === "(") {
       const open = tokens.indexOf(next)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const inner = significant(tokens.slice(open + 1, close))
       const as = inner[inner.length - 2]
       const type = inner[inner.length - 1]
@@ -195,7 +180,7 @@ export const beforeTranspile = (sql: string): string => {
     if (isCall && upper in DATE_PART_FUNCTIONS) {
       // first argument is a bare date part keyword: make it a string for our macro
       const open = tokens.indexOf(next as Token)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const args = splitArgs(tokens.slice(open + 1, close))
       const part = significant(args[0] ?? [])[0]
       if (close > 0 && part && args.length === 3) {
@@ -209,7 +194,7 @@ export const beforeTranspile = (sql: string): string => {
     }
     if (isCall && (upper === "TO_CHAR" || upper === "TO_VARCHAR")) {
       const open = tokens.indexOf(next as Token)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const args = splitArgs(tokens.slice(open + 1, close))
       const format = significant(args[1] ?? [])
       if (close > 0 && args.length === 2 && format.length === 1 && format[0]?.kind === "string") {
@@ -227,7 +212,7 @@ export const beforeTranspile = (sql: string): string => {
         upper.startsWith("TRY_TO_"))
     ) {
       const open = tokens.indexOf(next as Token)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const args = splitArgs(tokens.slice(open + 1, close))
       if (close > 0 && args.length === 3 && upper !== "TRY_TO_DATE") {
         const cast = upper.startsWith("TRY_") ? "TRY_CAST" : "CAST"
@@ -241,7 +226,7 @@ export const beforeTranspile = (sql: string): string => {
     if (isCall && upper === "FLATTEN") {
       // FLATTEN(INPUT => expr [, ...]) → SF_FLATTEN(expr); only the input argument is supported
       const open = tokens.indexOf(next as Token)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const args = splitArgs(tokens.slice(open + 1, close))
       const input = args.find((a) => significant(a)[0]?.text.toUpperCase() === "INPUT") ?? args[0] ?? []
       const sig = significant(input)
@@ -428,7 +413,7 @@ export const afterTranspile = (sql: string, facts: SessionFacts): string => {
     ) {
       // TIMESTAMP_NTZ(9): DuckDB has no precision on timestamps
       out.push(TYPE_REPLACEMENTS[upper] as string)
-      const close = matchingParen(tokens, tokens.indexOf(rest[0] as Token))
+      const close = closingParen(tokens, tokens.indexOf(rest[0] as Token))
       if (close > 0) i = close
     } else if (
       t.kind === "word" &&
@@ -455,7 +440,7 @@ export const afterTranspile = (sql: string, facts: SessionFacts): string => {
     } else if (t.kind === "word" && upper === "CAST" && rest[0]?.text === "(") {
       // CAST(json -> 'path' AS TEXT) → json ->> 'path' (Snowflake's ::STRING gives the bare string)
       const open = tokens.indexOf(rest[0] as Token)
-      const close = matchingParen(tokens, open)
+      const close = closingParen(tokens, open)
       const inner = tokens.slice(open + 1, close)
       const sig = significant(inner)
       const asIndex = sig.length >= 2 ? sig.length - 2 : -1

@@ -5,7 +5,7 @@
  * passes both through. So, before translation, each VALUES list after FROM, JOIN or `,` in a FROM
  * clause is put in parentheses and given `(COLUMN1, …)` when its alias has no column list.
  */
-import { type Token, tokenize } from "./lexer.js"
+import { closingParen, type Token, tokenize } from "./lexer.js"
 
 /** Words that end a table reference: not an alias. */
 const CLAUSE_WORDS = new Set([
@@ -35,17 +35,6 @@ const CLAUSE_WORDS = new Set([
 ])
 
 const isPunct = (t: Token | undefined, text: string) => t?.kind === "punct" && t.text === text
-
-/** Index (in `tokens`) of the `)` closing the `(` at `open`, or -1. */
-const closing = (tokens: ReadonlyArray<Token>, open: number) => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    const t = tokens[i] as Token
-    if (isPunct(t, "(")) depth++
-    else if (isPunct(t, ")") && --depth === 0) return i
-  }
-  return -1
-}
 
 /** The next significant token's index at or after `from`, or -1. */
 const nextSignificant = (tokens: ReadonlyArray<Token>, from: number) => {
@@ -112,13 +101,13 @@ export const valuesTables = (sql: string): string => {
       i++
       continue
     }
-    const columns = width(tokens, first, closing(tokens, first))
-    let end = closing(tokens, first)
+    const columns = width(tokens, first, closingParen(tokens, first))
+    let end = closingParen(tokens, first)
     for (;;) {
       const comma = nextSignificant(tokens, end + 1)
       const open = nextSignificant(tokens, comma + 1)
       if (comma < 0 || !isPunct(tokens[comma], ",") || !isPunct(tokens[open], "(")) break
-      end = closing(tokens, open)
+      end = closingParen(tokens, open)
     }
     if (end < 0) return sql
     const rows = tokens
