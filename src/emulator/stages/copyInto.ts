@@ -29,6 +29,7 @@ import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordErr
 import type { HookEnv } from "./hook.js"
 import { truncatesColumns } from "./lengths.js"
 import {
+  type BadCell,
   conversionError,
   dropStaged,
   findTarget,
@@ -188,11 +189,13 @@ export const badCell = (
   connection: DuckDBConnection,
   target: Target,
   staged: StagedFile,
-  bad: { readonly row: number; readonly column: number },
+  bad: BadCell,
   record: ParsedRecord | undefined
 ) =>
   Effect.map(
-    stagedCell(connection, staged, bad.row, bad.column).pipe(Effect.mapError(internal)),
+    bad.value !== undefined
+      ? Effect.succeed(bad.value)
+      : stagedCell(connection, staged, bad.row, bad.column).pipe(Effect.mapError(internal)),
     (value): FirstError => ({
       ...conversionError(
         target.columns[bad.column]?.type ?? "",

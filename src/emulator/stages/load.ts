@@ -138,12 +138,18 @@ const badColumnSql = (target: Target): string => {
   return cases.length === 0 ? "NULL" : `CASE ${cases.join(" ")} END`
 }
 
+export interface BadCell {
+  readonly row: number
+  readonly column: number
+  readonly value?: string | null
+}
+
 export interface StagedFile {
   /** Where the rows are read from: a staging table with `__row` and the text cells `c0`, `c1`, … */
   readonly table: string
   readonly rows: number
-  /** Bad rows: staged row index → first bad column. */
-  readonly bad: ReadonlyArray<{ readonly row: number; readonly column: number }>
+  /** Bad rows: staged row index → first bad column (and that cell's text, when it was read). */
+  readonly bad: ReadonlyArray<BadCell>
   /**
    * Set when `table` instead holds the converted values `v0`, `v1`, … in file order, without
    * `__row`, and no bad rows (stageTyped).
@@ -339,14 +345,21 @@ export const stageTyped = (
 const checkStaged = (connection: DuckDBConnection, target: Target, table: string) =>
   Effect.gen(function* () {
     const countRows = yield* queryRows(connection, `SELECT count(*) FROM ${table}`)
+    // each bad row's first bad cell comes with its text: reporting every error (VALIDATION_MODE,
+    // bulkInsert's rejected records) then takes no query per row
+    const cellText = `CASE bad ${target.columns.map((_, i) => `WHEN ${i} THEN ${cell(i)}`).join(" ")} END`
     const bad = yield* queryRows(
       connection,
-      `SELECT __row, bad FROM (SELECT __row, ${badColumnSql(target)} AS bad FROM ${table}) WHERE bad IS NOT NULL ORDER BY __row`
+      `SELECT __row, bad, ${cellText} FROM (SELECT *, ${badColumnSql(target)} AS bad FROM ${table}) WHERE bad IS NOT NULL ORDER BY __row`
     )
     return {
       table,
       rows: Number(countRows[0]?.[0] ?? 0),
-      bad: bad.map((r) => ({ row: Number(r[0]), column: Number(r[1]) }))
+      bad: bad.map((r) => ({
+        row: Number(r[0]),
+        column: Number(r[1]),
+        value: r[2] === null || r[2] === undefined ? null : String(r[2])
+      }))
     }
   })
 

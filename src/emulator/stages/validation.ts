@@ -22,7 +22,7 @@ import { quoteIdent } from "../engine/lexer.js"
 import { fixedCol, rowsResult, textCol } from "./columns.js"
 import { internal, syntax } from "./errors.js"
 import type { ParsedRecord, RecordError } from "./formats.js"
-import { dropStaged, insertStaged, type StagedFile, type Target } from "./load.js"
+import { type BadCell, dropStaged, insertStaged, type StagedFile, type Target } from "./load.js"
 import { recordNumbers } from "./recordNumbers.js"
 import type { ListedObject } from "./statements.js"
 
@@ -121,7 +121,7 @@ export const makeValidator = (
   /** The load's own description of a staged bad cell (copyInto.ts `badCell`). */
   cellFault: (
     staged: StagedFile,
-    bad: { readonly row: number; readonly column: number },
+    bad: BadCell,
     record: ParsedRecord | undefined
   ) => Effect.Effect<CellFault, EngineError>,
   /** Runs a statement through the engine (the preview's rows get the table's column types). */
