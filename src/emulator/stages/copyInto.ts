@@ -42,7 +42,7 @@ import {
   type Target
 } from "./load.js"
 import { stageCsvCellsNatively, stageCsvNatively } from "./nativeCsv.js"
-import { stageJsonNatively } from "./nativeJson.js"
+import { stageJsonCellsNatively, stageJsonNatively } from "./nativeJson.js"
 import { recordNumbers } from "./recordNumbers.js"
 import {
   listOption,
@@ -368,12 +368,16 @@ export const copyInto = (
               : type === "JSON" && matchName !== undefined
                 ? yield* stageJsonNatively(connection, target, body, format, matchName)
                 : undefined
-        // a CSV file DuckDB reads right but with cells that do not convert: DuckDB still stages it
-        // and finds the bad rows; only their lines are parsed here (nativeCsv.ts)
+        // a CSV or JSON-lines file DuckDB reads right but with cells that do not convert: DuckDB
+        // still stages it and finds the bad rows (nativeCsv.ts, nativeJson.ts)
         const cells =
-          fast === undefined && transformed === undefined && type === "CSV" && !byName
-            ? yield* stageCsvCellsNatively(connection, target, body, format)
-            : undefined
+          fast !== undefined || transformed !== undefined
+            ? undefined
+            : type === "CSV" && !byName
+              ? yield* stageCsvCellsNatively(connection, target, body, format)
+              : type === "JSON" && matchName !== undefined
+                ? yield* stageJsonCellsNatively(connection, target, body, format, matchName)
+                : undefined
         // the parsed records by staged row (only the bad rows' when DuckDB read the file)
         let records: Array<ParsedRecord> = []
         let recordErrors: Array<RecordError> = []

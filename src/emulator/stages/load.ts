@@ -157,6 +157,16 @@ export interface StagedFile {
   readonly typed?: true
 }
 
+/** A file DuckDB's own reader staged as text cells, with the rows that have a bad cell. */
+export interface NativeCells {
+  readonly staged: StagedFile
+  /**
+   * The record of each row with a bad cell (its line, and where each field starts, for the
+   * error's line and character), by staged row; the other rows are holes: nobody asks for them.
+   */
+  readonly records: ReadonlyArray<ParsedRecord>
+}
+
 const tempFile = (suffix: string) =>
   nodePath.join(os.tmpdir(), `effect-sf-copy-${randomBytes(8).toString("hex")}${suffix}`)
 

@@ -18,6 +18,7 @@ import { quoteIdent, quoteString } from "../engine/lexer.js"
 import { type ParsedRecord, parseCsv } from "./formats.js"
 import {
   dropStaged,
+  type NativeCells,
   nextStagingName,
   type StagedFile,
   stageFrom,
@@ -254,16 +255,6 @@ export const stageCsvNatively = (
   )
 }
 
-/** A CSV file DuckDB read as text cells, with the rows that have a bad cell. */
-export interface NativeCsvCells {
-  readonly staged: StagedFile
-  /**
-   * The record of each row with a bad cell (its line, and where each field starts, for the
-   * error's line and character), by staged row; the other rows are holes: nobody asks for them.
-   */
-  readonly records: ReadonlyArray<ParsedRecord>
-}
-
 /**
  * The error path of `stageCsvNatively`, for a file DuckDB reads right but where some cell does
  * not convert: DuckDB stages the text cells and finds the bad rows (load.ts `stageFrom`), and only
@@ -277,7 +268,7 @@ export const stageCsvCellsNatively = (
   target: Target,
   body: Buffer,
   format: Options
-): Effect.Effect<NativeCsvCells | undefined> => {
+): Effect.Effect<NativeCells | undefined> => {
   const plan = nativeCsvPlan(format, body, target.columns.length)
   if (plan === undefined || !plan.verify()) return Effect.succeed(undefined)
   // the start of each line after the header: as many lines as records, or a record spans lines

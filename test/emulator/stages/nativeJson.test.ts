@@ -10,8 +10,14 @@ import { Effect, Exit, Fiber } from "effect"
 import { queryRows } from "../../../src/emulator/engine/duck.js"
 import { quoteString } from "../../../src/emulator/engine/lexer.js"
 import { parseJson } from "../../../src/emulator/stages/formats.js"
-import { dropStaged, type StagedFile, stageTyped, type Target } from "../../../src/emulator/stages/load.js"
-import { stageJsonNatively } from "../../../src/emulator/stages/nativeJson.js"
+import {
+  dropStaged,
+  type StagedFile,
+  stageRecords,
+  stageTyped,
+  type Target
+} from "../../../src/emulator/stages/load.js"
+import { stageJsonCellsNatively, stageJsonNatively } from "../../../src/emulator/stages/nativeJson.js"
 import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
 import { withConnection } from "../../support/duckdb.js"
 import { pick, random } from "../../support/random.js"
@@ -147,6 +153,66 @@ describe("the emulator's native JSON reader (read_ndjson_objects) agrees with pa
         assert.strictEqual(yield* temporaryTables(connection), 0, "nothing staged is left behind")
       })
     )
+  )
+
+  it.effect(
+    "files with cells that do not convert: DuckDB finds the same bad rows and lines as the exact path",
+    () =>
+      withConnection((connection) =>
+        Effect.gen(function* () {
+          const next = random(Number(process.env.JSON_SEED ?? 20261128) + 1)
+          let taken = 0
+          let withBad = 0
+          for (let n = 0; n < Number(process.env.JSON_CASES ?? 1000); n++) {
+            const width = 1 + Math.floor(next() * 3)
+            const target: Target = {
+              sql: "unused",
+              name: "T",
+              columns: Array.from({ length: width }, () => ({
+                name: pick(next, KEYS),
+                type: pick(next, TYPES),
+                nullable: next() < 0.8
+              }))
+            }
+            const sensitive = next() < 0.5
+            const matchName = sensitive ? (s: string) => s : (s: string) => s.toLowerCase()
+            const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, () => line(next))
+            const text = lines.join(next() < 0.2 ? "\r\n" : "\n") + (next() < 0.7 ? "\n" : "")
+            const label = `case ${n}: ${JSON.stringify(text)} columns ${JSON.stringify(target.columns)} ${sensitive ? "CASE_SENSITIVE" : "CASE_INSENSITIVE"}`
+            const native = yield* stageJsonCellsNatively(
+              connection,
+              target,
+              Buffer.from(text),
+              format(""),
+              matchName
+            )
+            if (native === undefined) continue
+            taken++
+            const exact = parseJson(
+              text,
+              format(""),
+              target.columns.map((c) => c.name),
+              matchName
+            )
+            assert.strictEqual(exact.errors.length, 0, `native read a file parseJson rejects — ${label}`)
+            const staged = yield* stageRecords(connection, target, exact.records).pipe(Effect.orDie)
+            assert.strictEqual(native.staged.rows, staged.rows, label)
+            assert.deepStrictEqual(
+              native.staged.bad.map((b) => [b.row, b.column]),
+              staged.bad.map((b) => [b.row, b.column]),
+              label
+            )
+            if (staged.bad.length > 0) withBad++
+            for (const { row } of staged.bad)
+              assert.strictEqual(native.records[row]?.line, exact.records[row]?.line, label)
+            yield* dropStaged(connection, native.staged)
+            yield* dropStaged(connection, staged)
+          }
+          assert.isAbove(taken, 50, `native cells path taken ${taken} times`)
+          assert.isAbove(withBad, 20, `with bad rows ${withBad} times`)
+          assert.strictEqual(yield* temporaryTables(connection), 0, "nothing staged is left behind")
+        })
+      )
   )
 
   it.effect("takes plain JSON lines, and declines what it cannot promise to read alike", () =>
