@@ -67,6 +67,26 @@ const line = (next: () => number): string => {
   return `{${members.join(", ")}}`
 }
 
+/** A generated case: a target of 1–3 columns, a name match, and a file of 1–`maxLines` lines. */
+const generatedCase = (next: () => number, n: number, maxLines: number, nullable: () => boolean) => {
+  const width = 1 + Math.floor(next() * 3)
+  const target: Target = {
+    sql: "unused",
+    name: "T",
+    columns: Array.from({ length: width }, () => ({
+      name: pick(next, KEYS),
+      type: pick(next, TYPES),
+      nullable: nullable()
+    }))
+  }
+  const sensitive = next() < 0.5
+  const matchName = sensitive ? (s: string) => s : (s: string) => s.toLowerCase()
+  const lines = Array.from({ length: 1 + Math.floor(next() * maxLines) }, () => line(next))
+  const text = lines.join(next() < 0.2 ? "\r\n" : "\n") + (next() < 0.7 ? "\n" : "")
+  const label = `case ${n}: ${JSON.stringify(text)} columns ${JSON.stringify(target.columns)} ${sensitive ? "CASE_SENSITIVE" : "CASE_INSENSITIVE"}`
+  return { width, target, matchName, text, label }
+}
+
 const temporaryTables = (connection: DuckDBConnection, like = "%") =>
   queryRows(
     connection,
@@ -120,21 +140,7 @@ describe("the emulator's native JSON reader (read_ndjson_objects) agrees with pa
         const next = random(Number(process.env.JSON_SEED ?? 20261128))
         let taken = 0
         for (let n = 0; n < Number(process.env.JSON_CASES ?? 1000); n++) {
-          const width = 1 + Math.floor(next() * 3)
-          const target: Target = {
-            sql: "unused",
-            name: "T",
-            columns: Array.from({ length: width }, () => ({
-              name: pick(next, KEYS),
-              type: pick(next, TYPES),
-              nullable: true
-            }))
-          }
-          const sensitive = next() < 0.5
-          const matchName = sensitive ? (s: string) => s : (s: string) => s.toLowerCase()
-          const lines = Array.from({ length: 1 + Math.floor(next() * 4) }, () => line(next))
-          const text = lines.join(next() < 0.2 ? "\r\n" : "\n") + (next() < 0.7 ? "\n" : "")
-          const label = `case ${n}: ${JSON.stringify(text)} columns ${JSON.stringify(target.columns)} ${sensitive ? "CASE_SENSITIVE" : "CASE_INSENSITIVE"}`
+          const { width, target, matchName, text, label } = generatedCase(next, n, 4, () => true)
           const staged = yield* stageJsonNatively(
             connection,
             target,
@@ -164,21 +170,7 @@ describe("the emulator's native JSON reader (read_ndjson_objects) agrees with pa
           let taken = 0
           let withBad = 0
           for (let n = 0; n < Number(process.env.JSON_CASES ?? 1000); n++) {
-            const width = 1 + Math.floor(next() * 3)
-            const target: Target = {
-              sql: "unused",
-              name: "T",
-              columns: Array.from({ length: width }, () => ({
-                name: pick(next, KEYS),
-                type: pick(next, TYPES),
-                nullable: next() < 0.8
-              }))
-            }
-            const sensitive = next() < 0.5
-            const matchName = sensitive ? (s: string) => s : (s: string) => s.toLowerCase()
-            const lines = Array.from({ length: 1 + Math.floor(next() * 5) }, () => line(next))
-            const text = lines.join(next() < 0.2 ? "\r\n" : "\n") + (next() < 0.7 ? "\n" : "")
-            const label = `case ${n}: ${JSON.stringify(text)} columns ${JSON.stringify(target.columns)} ${sensitive ? "CASE_SENSITIVE" : "CASE_INSENSITIVE"}`
+            const { target, matchName, text, label } = generatedCase(next, n, 5, () => next() < 0.8)
             const native = yield* stageJsonCellsNatively(
               connection,
               target,
