@@ -1,8 +1,9 @@
-/** Reads the shared protocol fixtures (../shared/protocol/fixtures beside the checkout). */
+/** Reads the protocol fixtures kept in the repository (test/fixtures/protocol, provenance in its README). */
 import * as fs from "node:fs"
 import * as path from "node:path"
+import { fileURLToPath } from "node:url"
 
-export const fixturesDir = path.resolve(process.cwd(), "../shared/protocol/fixtures")
+export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/protocol")
 
 export const fixtureNames = (): ReadonlyArray<string> =>
   fs

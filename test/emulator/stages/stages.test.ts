@@ -312,7 +312,8 @@ for (const storage of backends) {
           const { DuckDBInstance } = await import("@duckdb/node-api")
           const db = await DuckDBInstance.create(":memory:")
           const c = await db.connect()
-          const file = `/tmp/effect-sf-test-${process.pid}-${Date.now()}.parquet`
+          const { tmpdir } = await import("node:os")
+          const file = `${tmpdir()}/effect-sf-test-${process.pid}-${Date.now()}.parquet`
           await c.run(
             `COPY (SELECT 10 + i AS id, 'n' || i AS name, i * 1.5 AS amount FROM range(3) t(i)) TO '${file}' (FORMAT parquet)`
           )

@@ -1,5 +1,4 @@
 import { createDecipheriv, createHash, randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
 import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import * as Either from "effect/Either"
@@ -9,6 +8,7 @@ import * as Encryption from "../../../src/protocol/transfer/encryption.js"
 import * as Metadata from "../../../src/protocol/transfer/metadata.js"
 import { materialFor, TransferInstruction } from "../../../src/protocol/transfer/stageInfo.js"
 import { parseJson } from "../../../src/protocol/wire/envelope.js"
+import { fixtureText } from "../fixtures.js"
 
 const material = (keyBytes: number) => ({
   queryStageMasterKey: Redacted.make(randomBytes(keyBytes).toString("base64")),
@@ -150,8 +150,7 @@ describe("stored metadata per cloud", () => {
 
 describe("transfer instruction fixtures", () => {
   const decode = Schema.decodeUnknownEither(TransferInstruction)
-  const load = (name: string) =>
-    (parseJson(readFileSync(`/work/shared/protocol/fixtures/${name}`, "utf8")) as { data: unknown }).data
+  const load = (name: string) => (parseJson(fixtureText(name)) as { data: unknown }).data
 
   it("S3 encrypted upload: big smkId exact, creds redacted", () => {
     const result = decode(load("put-upload-s3-encrypted.nodejs-wiremock.json"))
