@@ -11,12 +11,21 @@
  * Prints one table with the ratios and the issue's targets. Loopback only; every loop bounded.
  *
  *   npm run bench:small
+ *   npx vite-node bench/small.ts --emulator-only 5              # five launches, no clients
+ *   npx vite-node bench/small.ts --emulator-only 5 --root DIR   # another checkout's build
  */
 import { execFile } from "node:child_process"
-import { loadavg } from "node:os"
+import { availableParallelism, loadavg } from "node:os"
 import { join } from "node:path"
-import { EMULATOR_ENTRY, launchEmulator, peakRssOf, stopEmulator } from "./small/emulatorProcess.js"
-import { check, type Latency, latency, type SmallReport, values } from "./small/measure.js"
+import {
+  cpuOf,
+  EMULATOR_ENTRY,
+  type LaunchedEmulator,
+  launchEmulator,
+  peakRssOf,
+  stopEmulator
+} from "./small/emulatorProcess.js"
+import { check, type Latency, latency, percentile, type SmallReport, values } from "./small/measure.js"
 import { rawSession } from "./small/rawSession.js"
 
 /** Statements timed right after launch, and then to see where latency settles. */
@@ -36,58 +45,126 @@ const runClient = (script: string, url: string) =>
     )
   })
 
-const timed = async (inputs: ReadonlyArray<number>, one: (value: number) => Promise<void>) => {
+/** Times each statement; notes when the first one ended and the emulator's CPU by then. */
+const timed = async (inputs: ReadonlyArray<number>, one: (value: number) => Promise<void>, pid?: number) => {
   const samples: Array<number> = []
   let firstEnded = 0
+  let firstCpu: number | undefined
   for (const value of inputs) {
     const t0 = performance.now()
     await one(value)
     samples.push(performance.now() - t0)
-    if (firstEnded === 0) firstEnded = performance.now()
+    if (firstEnded === 0) {
+      firstEnded = performance.now()
+      firstCpu = cpuOf(pid)
+    }
   }
-  return { samples, firstEnded }
+  return { samples, firstEnded, firstCpu }
 }
 
+const argument = (flag: string) => {
+  const i = process.argv.indexOf(flag)
+  return i < 0 ? undefined : process.argv[i + 1]
+}
+/** `--emulator-only N`: N launches of the emulator, no clients (to compare starts quickly). */
+const emulatorOnly = argument("--emulator-only")
+/** `--root DIR`: another checkout's built emulator (e.g. an older commit's, to compare). */
+const root = argument("--root") ?? "."
+
+interface StartMeasure {
+  readonly listeningMs: number
+  readonly listeningCpuMs: number | undefined
+  readonly firstAnswerMs: number
+  readonly firstAnswerCpuMs: number | undefined
+  readonly first: Latency
+  readonly settled: Latency
+  readonly rssAfterStart: number | undefined
+}
+
+/** Launch → listening → first answer, then the first statements against the settled ones. */
+const measureStart = async (emulator: LaunchedEmulator): Promise<StartMeasure> => {
+  const session = await rawSession(emulator.url)
+  const one = async (value: number) => check(value, await session.double(value))
+  const first = await timed(values(FIRST, 0), one, emulator.child.pid)
+  const settled = await timed(values(SETTLED, FIRST), one, emulator.child.pid)
+  session.close()
+  return {
+    listeningMs: emulator.listeningMs,
+    listeningCpuMs: emulator.listeningCpuMs,
+    firstAnswerMs: first.firstEnded - emulator.launchedAt,
+    firstAnswerCpuMs: first.firstCpu,
+    first: latency(first.samples),
+    settled: latency(settled.samples),
+    rssAfterStart: peakRssOf(emulator.child.pid)
+  }
+}
+
+const ms = (n: number | undefined) => (n === undefined ? "n/a" : n < 10 ? n.toFixed(2) : n.toFixed(0))
+const mb = (bytes: number | undefined) =>
+  bytes === undefined ? "n/a" : `${(bytes / 1024 / 1024).toFixed(0)} MB`
+const verdict = (ok: boolean) => (ok ? "met" : "NOT met")
+const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)}`
+
+const startLines = (m: StartMeasure) => [
+  `emulator launch → "listening": ${ms(m.listeningMs)} ms (emulator CPU ${ms(m.listeningCpuMs)} ms); → first answer (login + 1 statement): ${ms(m.firstAnswerMs)} ms (CPU ${ms(m.firstAnswerCpuMs)} ms; target ≤ 1000 ms — ${verdict(m.firstAnswerMs <= 1000)})`,
+  `emulator latency p50 / p99 / max (ms): first ${FIRST} statements ${lat(m.first)}; the ${SETTLED} after them ${lat(m.settled)}`,
+  `  p99 of the first ${FIRST} / settled p50: ${(m.first.p99 / m.settled.p50).toFixed(1)}× (target ≤ 2× — ${verdict(m.first.p99 <= 2 * m.settled.p50)})`
+]
+
 const load = loadavg()[0]!.toFixed(1)
-const emulator = await launchEmulator()
+const header = [
+  `1-minute load average ${load} (${availableParallelism()} cores)`,
+  `emulator: node ${EMULATOR_ENTRY.join(" ")} (the built dist${root === "." ? "" : ` in ${root}`})`
+]
+
+if (emulatorOnly !== undefined) {
+  const starts: Array<StartMeasure> = []
+  process.stdout.write(`${header.join("\n")}\n`)
+  for (let i = 0; i < Number(emulatorOnly); i++) {
+    const emulator = await launchEmulator(root)
+    try {
+      const m = await measureStart(emulator)
+      starts.push(m)
+      process.stdout.write(
+        `\nlaunch ${i + 1}\n${startLines(m).join("\n")}\npeak RSS ${mb(m.rssAfterStart)}\n`
+      )
+    } finally {
+      await stopEmulator(emulator.child)
+    }
+  }
+  const median = (f: (m: StartMeasure) => number | undefined) =>
+    ms(
+      percentile(
+        starts.map((m) => f(m) ?? Number.NaN),
+        0.5
+      )
+    )
+  process.stdout.write(
+    `\nmedians over ${starts.length}: listening ${median((m) => m.listeningMs)} ms (CPU ${median((m) => m.listeningCpuMs)} ms), first answer ${median((m) => m.firstAnswerMs)} ms (CPU ${median((m) => m.firstAnswerCpuMs)} ms), first ${FIRST} p99 ${median((m) => m.first.p99)} ms, settled p50 ${median((m) => m.settled.p50)} ms, peak RSS ${mb(Number(median((m) => m.rssAfterStart)))}\n`
+  )
+  process.exit(0)
+}
+
+const emulator = await launchEmulator(root)
 const measured = await (async () => {
   try {
-    const session = await rawSession(emulator.url)
-    const one = async (value: number) => check(value, await session.double(value))
-    const first = await timed(values(FIRST, 0), one)
-    const settled = await timed(values(SETTLED, FIRST), one)
-    session.close()
-    const rssAfterStart = peakRssOf(emulator.child.pid)
+    const start = await measureStart(emulator)
     const raw = await runClient("smallRaw.ts", emulator.url)
     const ours = await runClient("smallOurs.ts", emulator.url)
     const sdk = await runClient("smallSdk.ts", emulator.url)
-    return {
-      firstAnswerMs: first.firstEnded - emulator.launchedAt,
-      first: latency(first.samples),
-      settled: latency(settled.samples),
-      rssAfterStart,
-      rssPeak: peakRssOf(emulator.child.pid),
-      raw,
-      ours,
-      sdk
-    }
+    return { start, rssPeak: peakRssOf(emulator.child.pid), raw, ours, sdk }
   } finally {
     await stopEmulator(emulator.child)
   }
 })()
 
 const { raw, ours, sdk } = measured
-const ms = (n: number | undefined) => (n === undefined ? "n/a" : n < 10 ? n.toFixed(2) : n.toFixed(0))
-const mb = (bytes: number | undefined) =>
-  bytes === undefined ? "n/a" : `${(bytes / 1024 / 1024).toFixed(0)} MB`
-const verdict = (ok: boolean) => (ok ? "met" : "NOT met")
 const row = (label: string, a: string, b: string, ratio = "", target = "") =>
   `${label.padEnd(34)}${a.padStart(18)}${b.padStart(16)}${ratio.padStart(10)}   ${target}`
-const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)}`
 
 const lines = [
-  `short statements: ${"`SELECT ? * 2`"}, one distinct bind each; pools of 10; 1-minute load average ${load} (2 cores)`,
-  `emulator: node ${EMULATOR_ENTRY.join(" ")} (the built dist)`,
+  `short statements: ${"`SELECT ? * 2`"}, one distinct bind each; pools of 10`,
+  ...header,
   "",
   row("", "effect-snowflake", "snowflake-sdk", "sdk/ours", "target"),
   row("start → first answer (ms)", ms(ours.firstAnswerMs), ms(sdk.firstAnswerMs), ""),
@@ -124,9 +201,7 @@ lines.push(
   `emulator service time (raw keep-alive HTTP, one session): p50 ${ms(raw.sequential.p50)} ms, p99 ${ms(raw.sequential.p99)} ms`,
   `ours p50 − service p50: ${ms(overService)} ms (target ≤ 1 ms — ${verdict(overService <= 1)}); sdk p50 − service p50: ${ms(sdk.sequential.p50 - raw.sequential.p50)} ms`,
   "",
-  `emulator launch → "listening": ${ms(emulator.listeningMs)} ms; → first answer (login + 1 statement): ${ms(measured.firstAnswerMs)} ms (target ≤ 1000 ms — ${verdict(measured.firstAnswerMs <= 1000)})`,
-  `emulator latency p50 / p99 / max (ms): first ${FIRST} statements ${lat(measured.first)}; the ${SETTLED} after them ${lat(measured.settled)}`,
-  `  p99 of the first ${FIRST} / settled p50: ${(measured.first.p99 / measured.settled.p50).toFixed(1)}× (target ≤ 2× — ${verdict(measured.first.p99 <= 2 * measured.settled.p50)})`,
-  `emulator peak RSS: ${mb(measured.rssAfterStart)} after start and ${FIRST + SETTLED} statements, ${mb(measured.rssPeak)} at the end of the run`
+  ...startLines(measured.start),
+  `emulator peak RSS: ${mb(measured.start.rssAfterStart)} after start and ${FIRST + SETTLED} statements, ${mb(measured.rssPeak)} at the end of the run`
 )
 process.stdout.write(`${lines.join("\n")}\n`)

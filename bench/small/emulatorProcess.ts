@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { createInterface } from "node:readline"
 
+/** The package's bin, relative to the checkout (or to another one given as `root`). */
 export const EMULATOR_ENTRY = ["bin/effect-snowflake.js", "emulator", "--port", "0"] as const
 
 export interface LaunchedEmulator {
@@ -15,13 +16,18 @@ export interface LaunchedEmulator {
   /** performance.now() just before the spawn. */
   readonly launchedAt: number
   readonly listeningMs: number
+  /** CPU (user + system, every thread) the emulator had used when it printed its URL. */
+  readonly listeningCpuMs: number | undefined
 }
 
 /** Spawns the emulator and resolves once it prints its URL (bounded by `timeoutMs`). */
-export const launchEmulator = (timeoutMs = 60_000): Promise<LaunchedEmulator> =>
+export const launchEmulator = (root = ".", timeoutMs = 60_000): Promise<LaunchedEmulator> =>
   new Promise((resolve, reject) => {
     const launchedAt = performance.now()
-    const child = spawn(process.execPath, [...EMULATOR_ENTRY], { stdio: ["ignore", "pipe", "inherit"] })
+    const child = spawn(process.execPath, [...EMULATOR_ENTRY], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"]
+    })
     const timer = setTimeout(() => {
       child.kill("SIGINT")
       reject(new Error(`the emulator did not print its URL within ${timeoutMs} ms`))
@@ -34,7 +40,8 @@ export const launchEmulator = (timeoutMs = 60_000): Promise<LaunchedEmulator> =>
       const match = /^listening on (\S+)$/.exec(line)
       if (match === null) return
       clearTimeout(timer)
-      resolve({ url: match[1]!, child, launchedAt, listeningMs: performance.now() - launchedAt })
+      const listeningMs = performance.now() - launchedAt
+      resolve({ url: match[1]!, child, launchedAt, listeningMs, listeningCpuMs: cpuOf(child.pid) })
     })
   })
 
@@ -47,6 +54,24 @@ export const peakRssOf = (pid: number | undefined): number | undefined => {
     return undefined
   }
 }
+
+/**
+ * CPU time (user + system, all threads) of process `pid` so far, in ms; undefined off Linux. Under
+ * load, wall times stretch with the machine's other work; this does much less.
+ */
+export const cpuOf = (pid: number | undefined): number | undefined => {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8")
+    // fields after the parenthesised command name: utime and stime are the 12th and 13th
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ")
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return undefined
+  }
+}
+
+/** USER_HZ: 100 on every Linux that matters. */
+const CLOCK_TICKS = 100
 
 /** Stops the emulator and waits for it to exit. */
 export const stopEmulator = (child: ChildProcess): Promise<void> =>

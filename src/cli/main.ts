@@ -1,10 +1,15 @@
 /**
  * The `effect-snowflake` command: `emulator` serves a local Snowflake, `demo` runs the tour of the
  * client (against the embedded emulator unless SNOWFLAKE_ACCOUNT is set).
+ *
+ * Test suites launch the emulator once per run or per file, so its start is on every user's path:
+ * this entry loads only what the emulator needs. The demo (the whole client) is imported when
+ * asked for, and the runtime comes from `@effect/platform-node/NodeRuntime` alone — the package's
+ * index loads all of @effect/platform-node (HTTP, sockets, workers…), most of a second.
  */
-import { NodeRuntime } from "@effect/platform-node"
-import { Console, Effect } from "effect"
-import { demo } from "./demoCommand.js"
+import { runMain } from "@effect/platform-node/NodeRuntime"
+import * as Console from "effect/Console"
+import * as Effect from "effect/Effect"
 import { emulatorCommand, usage as emulatorUsage } from "./emulatorCommand.js"
 
 const usage = `usage: effect-snowflake <command>
@@ -26,10 +31,13 @@ const program = (() => {
     case "emulator":
       return emulatorCommand(args).pipe(Effect.catchAll((e) => fail(e.message)))
     case "demo":
-      return demo.pipe(Effect.catchAll((e) => fail(`demo failed: ${e.message}`)))
+      return Effect.promise(() => import("./demoCommand.js")).pipe(
+        Effect.flatMap(({ demo }) => demo),
+        Effect.catchAll((e) => fail(`demo failed: ${e.message}`))
+      )
     default:
       return fail(usage)
   }
 })()
 
-NodeRuntime.runMain(program)
+runMain(program)
