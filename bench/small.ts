@@ -59,7 +59,7 @@ const timed = async (inputs: ReadonlyArray<number>, one: (value: number) => Prom
       firstCpu = cpuOf(pid)
     }
   }
-  return { samples, firstEnded, firstCpu }
+  return { samples, firstEnded, firstCpu, cpu: cpuOf(pid) }
 }
 
 const argument = (flag: string) => {
@@ -79,7 +79,13 @@ interface StartMeasure {
   readonly first: Latency
   readonly settled: Latency
   readonly rssAfterStart: number | undefined
+  /** The emulator's CPU per statement (ms): over the first FIRST (after the first answer), and after them. */
+  readonly firstCpuPerStatement: number | undefined
+  readonly settledCpuPerStatement: number | undefined
 }
+
+const perStatement = (from: number | undefined, to: number | undefined, count: number) =>
+  from === undefined || to === undefined ? undefined : (to - from) / count
 
 /** Launch → listening → first answer, then the first statements against the settled ones. */
 const measureStart = async (emulator: LaunchedEmulator): Promise<StartMeasure> => {
@@ -95,7 +101,9 @@ const measureStart = async (emulator: LaunchedEmulator): Promise<StartMeasure> =
     firstAnswerCpuMs: first.firstCpu,
     first: latency(first.samples),
     settled: latency(settled.samples),
-    rssAfterStart: peakRssOf(emulator.child.pid)
+    rssAfterStart: peakRssOf(emulator.child.pid),
+    firstCpuPerStatement: perStatement(first.firstCpu, first.cpu, FIRST - 1),
+    settledCpuPerStatement: perStatement(first.cpu, settled.cpu, SETTLED)
   }
 }
 
@@ -108,6 +116,7 @@ const lat = (l: Latency) => `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)}`
 const startLines = (m: StartMeasure) => [
   `emulator launch → "listening": ${ms(m.listeningMs)} ms (emulator CPU ${ms(m.listeningCpuMs)} ms); → first answer (login + 1 statement): ${ms(m.firstAnswerMs)} ms (CPU ${ms(m.firstAnswerCpuMs)} ms; target ≤ 1000 ms — ${verdict(m.firstAnswerMs <= 1000)})`,
   `emulator latency p50 / p99 / max (ms): first ${FIRST} statements ${lat(m.first)}; the ${SETTLED} after them ${lat(m.settled)}`,
+  `emulator CPU per statement (ms; what load does not stretch): first ${FIRST} ${ms(m.firstCpuPerStatement)}, the ${SETTLED} after them ${ms(m.settledCpuPerStatement)}`,
   `  p99 of the first ${FIRST} / settled p50: ${(m.first.p99 / m.settled.p50).toFixed(1)}× (target ≤ 2× — ${verdict(m.first.p99 <= 2 * m.settled.p50)})`
 ]
 
@@ -140,7 +149,7 @@ if (emulatorOnly !== undefined) {
       )
     )
   process.stdout.write(
-    `\nmedians over ${starts.length}: listening ${median((m) => m.listeningMs)} ms (CPU ${median((m) => m.listeningCpuMs)} ms), first answer ${median((m) => m.firstAnswerMs)} ms (CPU ${median((m) => m.firstAnswerCpuMs)} ms), first ${FIRST} p99 ${median((m) => m.first.p99)} ms, settled p50 ${median((m) => m.settled.p50)} ms, peak RSS ${mb(Number(median((m) => m.rssAfterStart)))}\n`
+    `\nmedians over ${starts.length}: listening ${median((m) => m.listeningMs)} ms (CPU ${median((m) => m.listeningCpuMs)} ms), first answer ${median((m) => m.firstAnswerMs)} ms (CPU ${median((m) => m.firstAnswerCpuMs)} ms), first ${FIRST} p99 ${median((m) => m.first.p99)} ms, settled p50 ${median((m) => m.settled.p50)} ms, emulator CPU per statement first ${FIRST} ${median((m) => m.firstCpuPerStatement)} ms / settled ${median((m) => m.settledCpuPerStatement)} ms, peak RSS ${mb(Number(median((m) => m.rssAfterStart)))}\n`
   )
   process.exit(0)
 }
