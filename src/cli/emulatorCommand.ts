@@ -32,6 +32,7 @@ import {
   type EmulatorStartError,
   type EmulatorUser
 } from "../emulator/index.js"
+import { usage } from "./emulatorUsage.js"
 
 export class EmulatorCommandError extends Data.TaggedError("EmulatorCommandError")<{
   readonly message: string
@@ -45,9 +46,6 @@ export interface EmulatorCommandOptions {
   readonly storage: "local" | "s3" | "gcs" | "azure"
   readonly stageDir: string | undefined
 }
-
-export const usage =
-  "usage: effect-snowflake emulator [--port N (default 8080, 0 = free)] [--db FILE] [--chunk-rows N] [--users FILE] [--storage local|s3|gcs|azure (default local)] [--stage-dir DIR]"
 
 const integer = (flag: string, text: string | undefined): Either.Either<number, string> => {
   const n = Number(text)
