@@ -18,14 +18,10 @@ import {
   describeTableSql,
   inScope,
   qualified,
-  readName,
   showColumnsSql,
   showDatabasesSql,
   showSchemasSql,
-  showTablesSql,
-  skipModifiers,
-  type Words,
-  words
+  showTablesSql
 } from "./commands.js"
 import { alterLengths } from "./declaredLengths.js"
 import { type DuckFailure, describe, readJsonRows, runStatement } from "./duck.js"
@@ -47,6 +43,7 @@ import { likeRegExp, quoteIdent } from "./lexer.js"
 import { dmlResult, fixedColumn, jsonRowsResult, statusResult, textColumn } from "./results.js"
 import { toDuckDb } from "./transpile.js"
 import { typedCtas } from "./typedCtas.js"
+import { readName, skipModifiers, type Words, words } from "./words.js"
 
 export interface SessionDeps {
   readonly connection: DuckDBConnection

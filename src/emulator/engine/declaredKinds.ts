@@ -9,9 +9,10 @@
  *
  *   CHECK (col IS NULL OR json_type(col) IS NOT NULL OR 'SF_KIND:ARRAY' IS NULL)
  */
-import type { Words } from "./commands.js"
+
 import { createTableColumns } from "./declaredLengths.js"
 import { identifierName, quoteIdent, type Token } from "./lexer.js"
+import type { Words } from "./words.js"
 
 const MARK = "SF_KIND:"
 

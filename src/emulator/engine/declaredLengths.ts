@@ -5,9 +5,10 @@
  * NVARCHAR2, CHAR VARYING, NCHAR VARYING are VARCHAR(16777216) without a length; CHAR, CHARACTER
  * and NCHAR are VARCHAR(1) without one (Snowflake's CHAR(n) is VARCHAR(n), never padded).
  */
-import { readName, skipModifiers, type Words } from "./commands.js"
+
 import { MAX_LENGTH } from "./lengths.js"
 import { identifierName, type Token } from "./lexer.js"
+import { readName, skipModifiers, type Words } from "./words.js"
 
 const VARYING = new Set(["VARCHAR", "STRING", "TEXT", "NVARCHAR", "NVARCHAR2"])
 const FIXED = new Set(["CHAR", "CHARACTER", "NCHAR"])

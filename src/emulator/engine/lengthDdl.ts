@@ -9,7 +9,6 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { words } from "./commands.js"
 import { createTableKinds, kindCheck } from "./declaredKinds.js"
 import { type AlterLengths, createTableLengths, type DeclaredLength } from "./declaredLengths.js"
 import { type DuckFailure, queryRows, runStatement } from "./duck.js"
@@ -17,6 +16,7 @@ import type { SessionContext } from "./Engine.js"
 import { EngineError } from "./Engine.js"
 import { DECLARED_LENGTHS, lengthCheck, MAX_LENGTH } from "./lengths.js"
 import { closingParen, quoteIdent, quoteString, type Token, tokenize } from "./lexer.js"
+import { words } from "./words.js"
 
 const text = (tokens: ReadonlyArray<Token>) => tokens.map((t) => t.text).join("")
 

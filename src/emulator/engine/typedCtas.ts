@@ -7,8 +7,9 @@
  * A names-only list (`(a, b) AS SELECT`) polyglot translates itself; IF NOT EXISTS is left as it
  * was (the INSERT must not run when the table exists).
  */
-import { readName, skipModifiers, type Words } from "./commands.js"
+
 import type { Token } from "./lexer.js"
+import { readName, skipModifiers, type Words } from "./words.js"
 
 export interface TypedCtas {
   /** CREATE [OR REPLACE] [TEMPORARY] TABLE name (column TYPE, …) */

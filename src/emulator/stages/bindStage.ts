@@ -20,19 +20,19 @@
 import { Effect } from "effect"
 import { countMarkers } from "../engine/binds.js"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
-import { readName, words } from "../engine/commands.js"
 import { type Bindings, type BindStageHook, EngineError } from "../engine/Engine.js"
 import { identifierName } from "../engine/lexer.js"
 import { dmlResult } from "../engine/results.js"
+import { readName, words } from "../engine/words.js"
 import { qualify } from "./catalog.js"
 import { badCell, columnCountError, loadError, merge, readBody } from "./copyInto.js"
 import { internal, syntax } from "./errors.js"
 import { type ParsedRecord, parseCsv } from "./formats.js"
-import type { HookEnv } from "./hook.js"
+import type { HookEnv, StageDeps } from "./hook.js"
 import { dropStaged, findTarget, insertStaged, type StagedFile, stageRecords, type Target } from "./load.js"
 import { stageCsvNatively } from "./nativeCsv.js"
 import { type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
-import { resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import { resolveStage, stageObjects } from "./statements.js"
 
 /** The format snowflake-sdk creates SYSTEM$BIND with; the stage's own FILE_FORMAT goes over it. */
 const SDK_FORMAT: Options = readOptions(

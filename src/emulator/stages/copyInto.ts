@@ -26,7 +26,7 @@ import { decryptObject } from "./crypto.js"
 import { internal, storageFailure, syntax, tableMissing } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
 import { type ParsedFile, type ParsedRecord, parseCsv, parseJson, type RecordError } from "./formats.js"
-import type { HookEnv } from "./hook.js"
+import type { HookEnv, StageDeps } from "./hook.js"
 import { truncatesColumns } from "./lengths.js"
 import {
   type BadCell,
@@ -54,7 +54,7 @@ import {
   textOption,
   upper
 } from "./sqlText.js"
-import { type ListedObject, patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import { type ListedObject, patternOf, resolveStage, stageObjects } from "./statements.js"
 import { makeValidator, transformNotValidated, validationModeOf } from "./validation.js"
 
 type OnError =

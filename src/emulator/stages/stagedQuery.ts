@@ -17,10 +17,10 @@ import { pointAtRecord } from "./copyTransform.js"
 import { internal, syntax } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
 import { parseCsv, parseJson } from "./formats.js"
-import type { HookEnv } from "./hook.js"
+import type { HookEnv, StageDeps } from "./hook.js"
 import { appendRecords, parquetDocuments } from "./load.js"
 import { textOption } from "./sqlText.js"
-import { patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import { patternOf, resolveStage, stageObjects } from "./statements.js"
 
 interface StageReference {
   readonly stage: string
