@@ -36,7 +36,7 @@ import {
   type StatementResult
 } from "./Engine.js"
 import { columnEncoding, encodingQuery } from "./encode.js"
-import { alreadyExists, fromDuckMessage, objectMissing } from "./errors.js"
+import { fromDuckMessage } from "./errors.js"
 import { packRows } from "./jsonRows.js"
 import { alterWithLengths, inTransaction, withLengthChecks } from "./lengthDdl.js"
 import { likeRegExp, quoteIdent } from "./lexer.js"
@@ -106,7 +106,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       const kind = explicit ? what : parts.length > 1 ? "SCHEMA" : "DATABASE"
       if (kind === "WAREHOUSE") {
         const name = parts[0] ?? ""
-        if (!catalog.warehouses.has(name)) return yield* Effect.fail(objectMissing(name))
+        if (!catalog.warehouses.has(name)) return yield* Effect.fail(EngineError.objectNotFound(name))
         yield* setContext({ warehouse: name })
         return { ...(yield* status("Statement executed successfully.", "use")), statementTypeId: 17155 }
       }
@@ -117,13 +117,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       if (kind === "DATABASE") {
         const name = parts[0] ?? ""
         if (!(yield* databaseExists(catalog, name).pipe(Effect.orDie))) {
-          return yield* Effect.fail(
-            new EngineError(
-              "002043",
-              "02000",
-              "SQL compilation error:\nObject does not exist, or operation cannot be performed."
-            )
-          )
+          return yield* Effect.fail(EngineError.cannotUse())
         }
         yield* useDuck(name, DEFAULT_SCHEMA, sql).pipe(
           Effect.catchAll(() => run(`USE ${quoteIdent(name)}`, sql))
@@ -133,17 +127,8 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       }
       const database = parts.length > 1 ? (parts[0] as string) : ctx.database
       const schema = parts[parts.length - 1] as string
-      if (database === null) return yield* Effect.fail(objectMissing(schema))
-      yield* useDuck(database, schema, sql).pipe(
-        Effect.mapError(
-          () =>
-            new EngineError(
-              "002043",
-              "02000",
-              "SQL compilation error:\nObject does not exist, or operation cannot be performed."
-            )
-        )
-      )
+      if (database === null) return yield* Effect.fail(EngineError.objectNotFound(schema))
+      yield* useDuck(database, schema, sql).pipe(Effect.mapError(() => EngineError.cannotUse()))
       yield* setContext({ database, schema })
       return { ...(yield* status("Statement executed successfully.", "use")), statementTypeId: 17154 }
     })
@@ -294,7 +279,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         const exists = yield* databaseExists(catalog, name).pipe(Effect.orDie)
         if (verb === "CREATE") {
           if (exists && ifClause) return yield* status(`${name} already exists, statement succeeded.`, kind)
-          if (exists && !mods.orReplace) return yield* Effect.fail(alreadyExists(name))
+          if (exists && !mods.orReplace) return yield* Effect.fail(EngineError.alreadyExists(name))
           if (exists) yield* dropDatabase(catalog, name).pipe(Effect.catchAll(duckError(sql)))
           yield* createDatabase(catalog, name).pipe(Effect.catchAll(duckError(sql)))
           // Snowflake makes the new database (and its PUBLIC schema) current
@@ -305,13 +290,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         if (!exists) {
           if (ifClause)
             return yield* status(`Drop statement executed successfully (${name} already dropped).`, kind)
-          return yield* Effect.fail(
-            new EngineError(
-              "002003",
-              "02000",
-              `SQL compilation error:\nDatabase '${name}' does not exist or not authorized.`
-            )
-          )
+          return yield* Effect.fail(EngineError.notFound(`Database '${name}'`))
         }
         if (ctx.database === name) {
           yield* run(`USE ${quoteIdent(catalog.internal.values().next().value as string)}`, sql)
@@ -340,7 +319,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         const existing = catalog.warehouses.get(name)
         if (verb === "CREATE") {
           if (existing && ifClause) return yield* status(`${name} already exists, statement succeeded.`, kind)
-          if (existing && !mods.orReplace) return yield* Effect.fail(alreadyExists(name))
+          if (existing && !mods.orReplace) return yield* Effect.fail(EngineError.alreadyExists(name))
           const wh = newWarehouse(name, new Date())
           warehouseOptions(w, wh)
           catalog.warehouses.set(name, wh)
@@ -350,7 +329,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         if (existing === undefined) {
           if (ifClause)
             return yield* status(`Drop statement executed successfully (${name} already dropped).`, kind)
-          return yield* Effect.fail(objectMissing(name))
+          return yield* Effect.fail(EngineError.objectNotFound(name))
         }
         if (verb === "DROP") {
           catalog.warehouses.delete(name)
@@ -419,14 +398,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
           return yield* query(showColumnsSql(w, database, schema, table), sql, describeOnly, typeId)
         }
         default:
-          return yield* Effect.fail(
-            new EngineError(
-              "001003",
-              "42000",
-              `SQL compilation error:\nsyntax error line 1 at position 5 unexpected '${w.tokens[1]?.text ?? ""}'.`,
-              { line: 1, pos: 5, type: "COMPILATION" }
-            )
-          )
+          return yield* Effect.fail(EngineError.unexpected(w.tokens[1]?.text ?? "", { line: 1, pos: 5 }))
       }
     })
 
@@ -445,7 +417,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
         STATEMENT_TYPE_ID.describe
       )
       if (rowCount(result) === 0 && options.describeOnly !== true) {
-        return yield* Effect.fail(objectMissing(`${database}.${schema}.${table}`))
+        return yield* Effect.fail(EngineError.objectNotFound(`${database}.${schema}.${table}`))
       }
       return result
     })
@@ -474,7 +446,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
       const bound = yield* Effect.try({
         try: () =>
           Array.from({ length: batchSize(bindings) }, (_, row) => substitute(duckSql, bindings, row)),
-        catch: (e) => (e instanceof EngineError ? e : new EngineError("002049", "22000", String(e)))
+        catch: (e) => (e instanceof EngineError ? e : EngineError.binding(String(e)))
       })
       if (kind === "query" || kind === "unknown") {
         if (bound.length === 1) return yield* query(bound[0] as string, sql, false, typeId)
@@ -500,8 +472,7 @@ export const makeSession = (deps: SessionDeps): EngineSession => {
     const { bindStage, ...rest } = options
     if (bindStage !== undefined && options.describeOnly !== true) {
       const run = hooks?.bindStage
-      if (run === undefined)
-        return Effect.fail(new EngineError("000002", "0A000", "Unsupported feature 'bind stage'."))
+      if (run === undefined) return Effect.fail(EngineError.unsupported("bind stage"))
       return Effect.flatMap(Ref.get(deps.context), (context) =>
         run(sql, bindStage, { connection, context, sessionId: deps.sessionId }, (bindings) =>
           dispatch(sql, { ...rest, bindings })

@@ -35,7 +35,7 @@ export * from "./Engine.js"
 export { splitStatements } from "./splitStatements.js"
 
 const internalError = (what: string) => (e: { readonly message: string }) =>
-  new EngineError("000603", "XX000", `SQL execution internal error: ${what}: ${e.message}`)
+  EngineError.internal(`${what}: ${e.message}`)
 
 let sessionCounter = 0
 

@@ -157,14 +157,6 @@ const rebuild = (
     for (const statement of statements) yield* runStatement(connection, statement)
   })
 
-const reducing = (column: string, from: number, to: number) =>
-  new EngineError(
-    "040050",
-    "22000",
-    `SQL compilation error:\ncannot change column ${column} from type VARCHAR(${from}) to VARCHAR(${to}) because reducing the byte-length of varchar is not supported.`,
-    { type: "COMPILATION" }
-  )
-
 /**
  * ALTER TABLE … ADD columns with lengths, or a string column's new length: `duck` (the statement
  * as DuckDB runs it) plus the rebuild, or the rebuild instead of it. Snowflake only lets a VARCHAR
@@ -192,7 +184,8 @@ export const alterWithLengths = (
     )
     if (alter.length === undefined || typeRows[0]?.[0] !== "VARCHAR") return yield* duck
     const from = (yield* keptLengths(connection, table.oid)).get(alter.column)?.length ?? MAX_LENGTH
-    if (alter.length < from) return yield* Effect.fail(reducing(alter.column, from, alter.length))
+    if (alter.length < from)
+      return yield* Effect.fail(EngineError.varcharReduced(alter.column, from, alter.length))
     if (alter.length === from) return undefined
     const changed = new Map([[alter.column, alter.length < MAX_LENGTH ? alter.length : undefined]])
     return yield* inTransaction(connection, rebuild(connection, table, ctx, changed))

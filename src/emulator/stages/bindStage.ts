@@ -47,10 +47,8 @@ interface BindFile {
 }
 
 const noFiles = (stage: string) =>
-  new EngineError(
-    "002003",
-    "02000",
-    `SQL compilation error:\nBind stage '${stage}' has no files: the bind values were not uploaded, or were removed.`
+  EngineError.missing(
+    `Bind stage '${stage}' has no files: the bind values were not uploaded, or were removed.`
   )
 
 /** The bind stage's format and every file under its path, in name order (1, 2, …, 10). */
@@ -242,7 +240,7 @@ export const makeBindStageHook =
       if (insert !== undefined && target !== undefined) return yield* stagedInsert(env, insert, target, files)
       if (files.every((f) => f.records.length === 0))
         return yield* Effect.fail(
-          new EngineError("002049", "22000", `SQL compilation error: Bind stage '${stage}' has no rows.`)
+          EngineError.binding(`SQL compilation error: Bind stage '${stage}' has no rows.`)
         )
       return yield* withBindings(asBindings(files, markers))
     })

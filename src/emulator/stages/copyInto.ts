@@ -288,19 +288,11 @@ export const copyInto = (
     if (transformed !== undefined) {
       const count = transformed.transform.expressions.length
       if (count !== columns.length)
-        return yield* Effect.fail(
-          new EngineError(
-            "002020",
-            "21S01",
-            `SQL compilation error:\nInsert value list does not match column list expecting ${columns.length} but got ${count}`
-          )
-        )
+        return yield* Effect.fail(EngineError.valueListMismatch(columns.length, count))
     } else if (type === "JSON" && !byName && columns.length !== 1)
       return yield* Effect.fail(
-        new EngineError(
-          "002019",
-          "0A000",
-          "SQL compilation error:\nJSON file format can produce one and only one column of type variant, object, or array. Use CSV file format if you want to load more than one column."
+        EngineError.copyColumns(
+          "JSON file format can produce one and only one column of type variant, object, or array. Use CSV file format if you want to load more than one column."
         )
       )
 

@@ -44,10 +44,8 @@ export const validationModeOf = (
   return Effect.fail(syntax(`invalid value '${text}' for option VALIDATION_MODE`))
 }
 
-export const transformNotValidated = new EngineError(
-  "002010",
-  "0A000",
-  "SQL compilation error:\nVALIDATION_MODE does not support COPY statements that transform data during a load."
+export const transformNotValidated = EngineError.copyOptionUnsupported(
+  "VALIDATION_MODE does not support COPY statements that transform data during a load."
 )
 
 /** A cell's error, as the load reports it (copyInto.ts `badCell`). */
