@@ -18,6 +18,17 @@
  * statement runs through the engine with the records as TEXT array binds.
  */
 import { Effect } from "effect"
+import { type ParsedRecord, parseCsv } from "../copy/formats.js"
+import {
+  dropStaged,
+  findTarget,
+  insertStaged,
+  type StagedFile,
+  stageRecords,
+  type Target
+} from "../copy/load.js"
+import { badCell, columnCountError, loadError } from "../copy/loadErrors.js"
+import { stageCsvNatively } from "../copy/nativeCsv.js"
 import { countMarkers } from "../engine/binds.js"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import { type Bindings, type BindStageHook, EngineError } from "../engine/Engine.js"
@@ -25,13 +36,10 @@ import { identifierName } from "../engine/lexer.js"
 import { dmlResult } from "../engine/results.js"
 import { readName, words } from "../engine/words.js"
 import { qualify } from "./catalog.js"
-import { badCell, columnCountError, loadError, merge, readBody } from "./copyInto.js"
 import { internal, syntax } from "./errors.js"
-import { type ParsedRecord, parseCsv } from "./formats.js"
 import type { HookEnv, StageDeps } from "./hook.js"
-import { dropStaged, findTarget, insertStaged, type StagedFile, stageRecords, type Target } from "./load.js"
-import { stageCsvNatively } from "./nativeCsv.js"
-import { type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
+import { merge, type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
+import { readBody } from "./stagedFile.js"
 import { resolveStage, stageObjects } from "./statements.js"
 
 /** The format snowflake-sdk creates SYSTEM$BIND with; the stage's own FILE_FORMAT goes over it. */

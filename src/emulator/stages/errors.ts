@@ -1,6 +1,6 @@
 /** Stage-related failures in Snowflake's words (EngineError.ts has the codes). */
 import { EngineError } from "../engine/Engine.js"
-import type { StorageError } from "./storage.js"
+import type { StorageError } from "../storage/storage.js"
 
 export const stageMissing = (name: string) => EngineError.notFound(`Stage '${name}'`)
 

@@ -6,8 +6,8 @@
  */
 import type { Effect } from "effect"
 import type { EngineError, StatementHookEnv, StatementResult } from "../engine/Engine.js"
+import type { StageStorage } from "../storage/storage.js"
 import type { StageCatalog } from "./catalog.js"
-import type { StageStorage } from "./storage.js"
 
 /** What every stage statement works on: the instance's one storage backend and its stage catalog. */
 export interface StageDeps {

@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import type { StatementResult } from "../engine/Engine.js"
 import { likeRegExp } from "../engine/lexer.js"
+import type { StoredObject } from "../storage/storage.js"
 import { namedKey, namedRoot, qualify, type ResolvedStage, stageRoot } from "./catalog.js"
 import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
 import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
@@ -21,7 +22,6 @@ import {
   textOption,
   upper
 } from "./sqlText.js"
-import type { StoredObject } from "./storage.js"
 import { downloadData, uploadData } from "./transfer.js"
 
 /** Resolves `@…` against the session; named stages must exist (the session's temporary ones first). */

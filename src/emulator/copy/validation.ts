@@ -19,12 +19,12 @@ import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import { runStatement } from "../engine/duck.js"
 import { EngineError, type SessionContext, type StatementResult } from "../engine/Engine.js"
 import { quoteIdent } from "../engine/lexer.js"
-import { fixedCol, rowsResult, textCol } from "./columns.js"
-import { internal, syntax } from "./errors.js"
+import { fixedCol, rowsResult, textCol } from "../stages/columns.js"
+import { internal, syntax } from "../stages/errors.js"
+import type { ListedObject } from "../stages/statements.js"
 import type { ParsedRecord, RecordError } from "./formats.js"
 import { type BadCell, dropStaged, insertStaged, type StagedFile, type Target } from "./load.js"
 import { recordNumbers } from "./recordNumbers.js"
-import type { ListedObject } from "./statements.js"
 
 export type ValidationMode =
   | { readonly _tag: "Errors"; readonly all: boolean }
