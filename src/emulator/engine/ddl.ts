@@ -14,7 +14,7 @@ import { EngineError, type ExecuteOptions, type StatementResult } from "./Engine
 import { alterWithLengths, inTransaction } from "./lengthDdl.js"
 import { quoteIdent } from "./lexer.js"
 import { translated } from "./translated.js"
-import { typedCtas } from "./typedCtas.js"
+import { asDuckStatements } from "./transpile.js"
 import { warehouseDdl } from "./warehouses/statements.js"
 import { readName, skipModifiers, type Words } from "./words.js"
 
@@ -80,7 +80,7 @@ export const ddl = (
     }
     // everything else goes to DuckDB (ALTER TABLE with string lengths: lengthDdl.ts)
     const alter = alterLengths(w)
-    const ctas = alter === undefined ? typedCtas(sql, w) : undefined
+    const ctas = alter === undefined ? asDuckStatements(sql, w) : undefined
     const duck = (text: string, as: StatementKind) => translated(scope, text, as, options)
     if (ctas !== undefined)
       yield* inTransaction(

@@ -9,16 +9,15 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
+import { TokenCursor, textOf } from "./cursor.js"
 import { createTableKinds, kindCheck } from "./declaredKinds.js"
 import { type AlterLengths, createTableLengths, type DeclaredLength } from "./declaredLengths.js"
 import { type DuckFailure, queryRows, runStatement } from "./duck.js"
 import type { SessionContext } from "./Engine.js"
 import { EngineError } from "./Engine.js"
 import { DECLARED_LENGTHS, lengthCheck, MAX_LENGTH } from "./lengths.js"
-import { closingParen, quoteIdent, quoteString, type Token, tokenize } from "./lexer.js"
+import { quoteIdent, quoteString } from "./lexer.js"
 import { words } from "./words.js"
-
-const text = (tokens: ReadonlyArray<Token>) => tokens.map((t) => t.text).join("")
 
 const checks = (declared: ReadonlyArray<DeclaredLength>) =>
   declared
@@ -36,11 +35,11 @@ export const withLengthChecks = (sql: string, duckSql: string): string => {
       .map((k) => `, ${kindCheck(k.column, k.kind)}`)
       .join("")
   if (added === "") return duckSql
-  const tokens = tokenize(duckSql)
-  const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
-  const close = open < 0 ? -1 : closingParen(tokens, open)
+  const cursor = TokenCursor.of(duckSql)
+  const open = cursor.tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
+  const close = open < 0 ? -1 : cursor.closing(open)
   if (close < 0) return duckSql
-  return text(tokens.slice(0, close)) + added + text(tokens.slice(close))
+  return cursor.text(0, close) + added + cursor.text(close)
 }
 
 interface TableInfo {
@@ -137,7 +136,7 @@ const rebuild = (
       [...changed].flatMap(([column, length]) => (length === undefined ? [] : [{ column, length }]))
     )
     body = `${body.slice(0, body.lastIndexOf(")"))}${added})`
-    const tokens = tokenize(body)
+    const tokens = TokenCursor.of(body).tokens
     const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
     const temporary = `${table.name}__sf_rebuild`
     const columns = yield* queryRows(
@@ -145,7 +144,7 @@ const rebuild = (
       `SELECT column_name, comment FROM duckdb_columns() WHERE table_oid = ${table.oid} AND comment IS NOT NULL`
     )
     const statements = [
-      `CREATE ${table.temporary ? "TEMP " : ""}TABLE ${table.prefix}${quoteIdent(temporary)}${text(tokens.slice(open))}`,
+      `CREATE ${table.temporary ? "TEMP " : ""}TABLE ${table.prefix}${quoteIdent(temporary)}${textOf(tokens.slice(open))}`,
       `INSERT INTO ${table.prefix}${quoteIdent(temporary)} SELECT * FROM ${table.sql}`,
       `DROP TABLE ${table.sql}`,
       `ALTER TABLE ${table.prefix}${quoteIdent(temporary)} RENAME TO ${quoteIdent(table.name)}`,

@@ -8,7 +8,6 @@ import { STATEMENT_TYPE_ID, type StatementKind } from "./classify.js"
 import { currentContext, run, type SessionScope } from "./context.js"
 import { EngineError, type ExecuteOptions, type StatementResult } from "./Engine.js"
 import { encodedQuery } from "./encodedQuery.js"
-import { withLengthChecks } from "./lengthDdl.js"
 import { dmlResult, statusResult } from "./results.js"
 import { toDuckDb } from "./transpile.js"
 
@@ -20,8 +19,7 @@ export const translated = (
 ): Effect.Effect<StatementResult, EngineError> =>
   Effect.gen(function* () {
     const ctx = yield* currentContext(scope)
-    const duckText = toDuckDb(sql, { ...ctx, sessionId: scope.sessionId })
-    const duckSql = kind === "ddl" ? withLengthChecks(sql, duckText) : duckText
+    const duckSql = toDuckDb(sql, { ...ctx, sessionId: scope.sessionId }, kind)
     const bindings = options.bindings ?? {}
     const typeId = STATEMENT_TYPE_ID[kind]
     if (options.describeOnly === true) {
