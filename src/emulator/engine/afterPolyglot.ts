@@ -11,8 +11,8 @@ const upperWord = (t: Token | undefined) => (t?.kind === "word" ? t.text.toUpper
 
 /** The inside of `CAST(`…`)` at the cursor: its tokens (significant ones too) and the `)`. */
 const castAt = (cursor: TokenCursor) => {
-  if (upperWord(cursor.current) !== "CAST") return undefined
-  const next = significant(cursor.tokens.slice(cursor.index + 1, cursor.index + 3))[0]
+  if (cursor.word !== "CAST") return undefined
+  const next = cursor.ahead(2)[0]
   if (next?.text !== "(") return undefined
   const open = cursor.indexOf(next)
   const close = cursor.closing(open)
@@ -35,9 +35,8 @@ export const mayRenameOrCast = (duckSql: string): boolean =>
 export const renamedAfterPolyglot: Rule = {
   name: "calls renamed to DuckDB's",
   apply: (cursor) => {
-    const renamed = RENAMED_AFTER[upperWord(cursor.current)]
-    const next = significant(cursor.tokens.slice(cursor.index + 1, cursor.index + 3))[0]
-    if (renamed === undefined || next?.text !== "(") return undefined
+    const renamed = RENAMED_AFTER[cursor.word]
+    if (renamed === undefined || cursor.ahead(2)[0]?.text !== "(") return undefined
     cursor.advance()
     return renamed
   }
@@ -128,9 +127,10 @@ const CONTEXT_FUNCTIONS: Record<string, (f: SessionFacts) => string | null> = {
 export const contextFunctions: Rule<SessionFacts> = {
   name: "context functions",
   apply: (cursor, facts) => {
-    const answer = CONTEXT_FUNCTIONS[upperWord(cursor.current)]
+    const answer = CONTEXT_FUNCTIONS[cursor.word]
+    if (answer === undefined) return undefined
     const [open, close] = rest(cursor)
-    if (answer === undefined || open?.text !== "(" || close?.text !== ")") return undefined
+    if (open?.text !== "(" || close?.text !== ")") return undefined
     const value = answer(facts)
     cursor.skipPast(cursor.indexOf(close))
     return value === null ? "CAST(NULL AS VARCHAR)" : quoteString(value)
@@ -174,12 +174,13 @@ export const informationSchema: Rule<SessionFacts> = {
   apply: (cursor, facts) => {
     // DB.INFORMATION_SCHEMA: the database is read at its own token
     const named = cursor.current
+    if (named?.kind !== "word" && named?.kind !== "qident") return undefined
     const prefixed =
       (named?.kind === "word" || named?.kind === "qident") &&
       cursor.at(cursor.index + 1)?.text === "." &&
-      upperWord(cursor.at(cursor.index + 2)) === "INFORMATION_SCHEMA"
+      cursor.wordAt(cursor.index + 2) === "INFORMATION_SCHEMA"
     const at = prefixed ? cursor.index + 2 : cursor.index
-    if (upperWord(cursor.at(at)) !== "INFORMATION_SCHEMA") return undefined
+    if (cursor.wordAt(at) !== "INFORMATION_SCHEMA") return undefined
     const [dot, view] = significant(cursor.tokens.slice(at + 1, at + 6))
     if (dot?.text !== "." || !INFORMATION_SCHEMA_VIEWS.has(viewName(view))) return undefined
     const database =
@@ -265,10 +266,10 @@ const TYPE_REPLACEMENTS: Record<string, string> = {
 export const typeNames: Rule<SessionFacts> = {
   name: "Snowflake type names",
   apply: (cursor) => {
-    const replacement = TYPE_REPLACEMENTS[upperWord(cursor.current)]
+    const replacement = TYPE_REPLACEMENTS[cursor.word]
+    if (replacement === undefined) return undefined
     const next = rest(cursor)[0]
-    if (replacement === undefined || !isTypePosition(cursor.behind(), next) || next?.text === "(")
-      return undefined
+    if (!isTypePosition(cursor.behind(), next) || next?.text === "(") return undefined
     cursor.advance()
     return replacement
   }
@@ -278,10 +279,10 @@ export const typeNames: Rule<SessionFacts> = {
 export const timestampPrecision: Rule<SessionFacts> = {
   name: "timestamp precision",
   apply: (cursor) => {
-    const upper = upperWord(cursor.current)
+    const upper = cursor.word
+    if (upper !== "TIMESTAMPNTZ" && upper !== "TIMESTAMPLTZ") return undefined
     const next = rest(cursor)[0]
-    if ((upper !== "TIMESTAMPNTZ" && upper !== "TIMESTAMPLTZ") || !isTypePosition(cursor.behind(), next))
-      return undefined
+    if (!isTypePosition(cursor.behind(), next)) return undefined
     const close = cursor.closing(cursor.indexOf(next))
     if (close > 0) cursor.skipPast(close)
     else cursor.advance()
@@ -294,7 +295,8 @@ export const sizelessTimeAndBlob: Rule<SessionFacts> = {
   name: "TIME and BINARY sizes",
   apply: (cursor) => {
     const t = cursor.current
-    const upper = upperWord(t)
+    const upper = cursor.word
+    if (upper !== "TIME" && upper !== "BLOB") return undefined
     const [open, size, close] = rest(cursor)
     const prev = cursor.behind()
     // CAST(x AS TIME(3)): after AS a name followed by "(" can only be a type
@@ -317,14 +319,9 @@ export const sizelessTimeAndBlob: Rule<SessionFacts> = {
 export const arrayType: Rule<SessionFacts> = {
   name: "ARRAY type",
   apply: (cursor) => {
+    if (cursor.word !== "ARRAY") return undefined
     const next = rest(cursor)[0]
-    if (
-      upperWord(cursor.current) !== "ARRAY" ||
-      !isTypePosition(cursor.behind(), next) ||
-      next?.text === "[" ||
-      next?.text === "("
-    )
-      return undefined
+    if (!isTypePosition(cursor.behind(), next) || next?.text === "[" || next?.text === "(") return undefined
     cursor.advance()
     return "JSON"
   }
@@ -363,6 +360,7 @@ export const timestampTzLiteral: Rule<SessionFacts> = {
   name: "TIMESTAMPTZ literals",
   apply: (cursor) => {
     const t = cursor.current
+    if (t?.kind !== "string") return undefined
     const [as, type, close] = rest(cursor)
     const before = significant(cursor.tokens.slice(Math.max(0, cursor.index - 6), cursor.index))
     const castName = before[before.length - 2]?.text.toUpperCase()

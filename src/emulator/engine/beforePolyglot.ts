@@ -33,16 +33,19 @@ interface Call {
   readonly close: number
 }
 
-/** The call starting at the cursor's word (the next significant token being `(`), or undefined. */
-const callAt = (cursor: TokenCursor): Call | undefined => {
-  const t = cursor.current
-  if (t?.kind !== "word") return undefined
+/**
+ * The call starting at the cursor's word when `named` takes its name (the next significant token
+ * being `(`), or undefined. The name is checked first: finding the arguments costs a scan.
+ */
+const callAt = (cursor: TokenCursor, named: (upper: string) => boolean): Call | undefined => {
+  const name = cursor.word
+  if (name === "" || !named(name)) return undefined
   const next = cursor.ahead(2)[0]
   if (!isPunct(next, "(")) return undefined
   const open = cursor.indexOf(next)
   const close = cursor.closing(open)
   return {
-    name: t.text.toUpperCase(),
+    name,
     args: splitArgs(cursor.tokens.slice(open + 1, close < 0 ? undefined : close)),
     close
   }
@@ -93,7 +96,7 @@ const datePartMacro = (fn: string, quotedPart: string): string =>
 export const datePartCalls: Rule = {
   name: "date part functions",
   apply: (cursor, _, again) => {
-    const call = callAt(cursor)
+    const call = callAt(cursor, (name) => name in DATE_PART_FUNCTIONS)
     const macro = call === undefined ? undefined : DATE_PART_FUNCTIONS[call.name]
     if (call === undefined || macro === undefined) return undefined
     const part = significant(call.args[0] ?? [])[0]
@@ -125,8 +128,8 @@ export const strftimeFormat = (format: string): string =>
 export const toCharFormat: Rule = {
   name: "TO_CHAR with a format",
   apply: (cursor, _, again) => {
-    const call = callAt(cursor)
-    if (call === undefined || (call.name !== "TO_CHAR" && call.name !== "TO_VARCHAR")) return undefined
+    const call = callAt(cursor, (name) => name === "TO_CHAR" || name === "TO_VARCHAR")
+    if (call === undefined) return undefined
     const format = significant(call.args[1] ?? [])
     const only = format[0]
     if (call.close <= 0 || call.args.length !== 2 || format.length !== 1 || only?.kind !== "string")
@@ -140,12 +143,14 @@ export const toCharFormat: Rule = {
 export const toNumberScale: Rule = {
   name: "TO_NUMBER with precision and scale",
   apply: (cursor, _, again) => {
-    const call = callAt(cursor)
+    const call = callAt(
+      cursor,
+      (name) =>
+        name === "TO_NUMBER" || name === "TO_DECIMAL" || name === "TO_NUMERIC" || name.startsWith("TRY_TO_")
+    )
     if (call === undefined) return undefined
     const name = call.name
-    const numeric =
-      name === "TO_NUMBER" || name === "TO_DECIMAL" || name === "TO_NUMERIC" || name.startsWith("TRY_TO_")
-    if (!numeric || call.close <= 0 || call.args.length !== 3 || name === "TRY_TO_DATE") return undefined
+    if (call.close <= 0 || call.args.length !== 3 || name === "TRY_TO_DATE") return undefined
     const cast = name.startsWith("TRY_") ? "TRY_CAST" : "CAST"
     const [value, precision, scale] = call.args
     cursor.skipPast(call.close)
@@ -157,8 +162,8 @@ export const toNumberScale: Rule = {
 export const flattenInput: Rule = {
   name: "FLATTEN's input",
   apply: (cursor, _, again) => {
-    const call = callAt(cursor)
-    if (call?.name !== "FLATTEN" || call.close < 0) return undefined
+    const call = callAt(cursor, (name) => name === "FLATTEN")
+    if (call === undefined || call.close < 0) return undefined
     const input =
       call.args.find((a) => significant(a)[0]?.text.toUpperCase() === "INPUT") ?? call.args[0] ?? []
     const arrow = significant(input)[1]
@@ -201,10 +206,8 @@ const RENAMED: Record<string, string> = {
 export const renamedCalls: Rule = {
   name: "calls renamed to our macros",
   apply: (cursor) => {
-    const t = cursor.current
-    if (t?.kind !== "word" || !isPunct(cursor.ahead(2)[0], "(")) return undefined
-    const renamed = RENAMED[t.text.toUpperCase()]
-    if (renamed === undefined) return undefined
+    const renamed = RENAMED[cursor.word]
+    if (renamed === undefined || !isPunct(cursor.ahead(2)[0], "(")) return undefined
     cursor.advance()
     return renamed
   }
@@ -214,9 +217,9 @@ export const renamedCalls: Rule = {
 export const upperCaseIdentifiers: Rule = {
   name: "unquoted identifiers to upper case",
   apply: (cursor) => {
-    const t = cursor.current
-    if (t?.kind !== "word") return undefined
+    const upper = cursor.word
+    if (upper === "") return undefined
     cursor.advance()
-    return t.text.toUpperCase()
+    return upper
   }
 }

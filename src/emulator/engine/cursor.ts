@@ -11,6 +11,8 @@ const isSignificant = (t: Token) => t.kind !== "space" && t.kind !== "comment"
 
 export class TokenCursor {
   private position = 0
+  /** Upper-cased words, by index, computed once: every rule of a walk asks for them. */
+  private readonly uppers: Array<string | undefined> = []
 
   constructor(readonly tokens: ReadonlyArray<Token>) {}
 
@@ -30,6 +32,21 @@ export class TokenCursor {
   /** The current token (undefined at the end). */
   get current(): Token | undefined {
     return this.tokens[this.position]
+  }
+
+  /** The current token's upper-case text when it is a word (keyword or unquoted name), else "". */
+  get word(): string {
+    return this.wordAt(this.position)
+  }
+
+  /** The upper-case text of the token at `index` when it is a word, else "". */
+  wordAt(index: number): string {
+    const cached = this.uppers[index]
+    if (cached !== undefined) return cached
+    const t = this.at(index)
+    const upper = t?.kind === "word" ? t.text.toUpperCase() : ""
+    if (t !== undefined) this.uppers[index] = upper
+    return upper
   }
 
   /** The token at `index` (undefined outside the statement). */
