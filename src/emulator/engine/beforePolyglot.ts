@@ -109,7 +109,7 @@ export const datePartCalls: Rule = {
 }
 
 /** Snowflake datetime format → strftime (the common elements). */
-export const strftimeFormat = (format: string): string =>
+const strftimeFormat = (format: string): string =>
   format
     .replace(/YYYY/g, "%Y")
     .replace(/YY/g, "%y")

@@ -40,6 +40,13 @@ import type { Words } from "./words.js"
 
 export type { SessionFacts } from "./afterPolyglot.js"
 
+/**
+ * 0. Before all of them, a DDL statement DuckDB cannot run as one: CREATE TABLE … (column TYPE, …)
+ * AS SELECT runs as its CREATE TABLE and its INSERT (typedCtas.ts), each translated on its own
+ * (ddl.ts runs the two in one transaction).
+ */
+export const asDuckStatements = (sql: string, w: Words): TypedCtas | undefined => typedCtas(sql, w)
+
 /** 1. Before polyglot, on Snowflake text. */
 const BEFORE_POLYGLOT: ReadonlyArray<Pass> = [
   { name: "VALUES as a table", run: valuesTables }, // FROM VALUES (1, 'a') → FROM (VALUES …) AS SF_VALUES_n(COLUMN1, …)
@@ -107,13 +114,6 @@ const DDL: ReadonlyArray<Pass<string>> = [
     run: (duckSql, snowflakeSql) => withLengthChecks(snowflakeSql, duckSql)
   }
 ]
-
-/**
- * 0. Before all of them, a DDL statement DuckDB cannot run as one: CREATE TABLE … (column TYPE, …)
- * AS SELECT runs as its CREATE TABLE and its INSERT (typedCtas.ts), each translated on its own
- * (ddl.ts runs the two in one transaction).
- */
-export const asDuckStatements = (sql: string, w: Words): TypedCtas | undefined => typedCtas(sql, w)
 
 const CACHE_LIMIT = 500
 const cache = new Map<string, string>()
