@@ -19,8 +19,7 @@ export const words = (sql: string): Words => {
 export const readName = (w: Words, index: number): { parts: Array<string>; next: number } => {
   const parts: Array<string> = []
   let i = index
-  while (i < w.tokens.length) {
-    const t = w.tokens[i] as Token
+  for (let t = w.tokens[i]; t !== undefined; t = w.tokens[i]) {
     if (t.kind !== "word" && t.kind !== "qident" && t.kind !== "string") break
     parts.push(t.kind === "string" ? t.text.slice(1, -1) : identifierName(t))
     i++
