@@ -14,7 +14,7 @@ import type { EmulatorOptions } from "./server/options.js"
 import type { QueryHistoryEntry } from "./server/queries.js"
 import { EmulatorStartError, makeServer } from "./server/server.js"
 import { makeStageHooks } from "./stages/index.js"
-import { startStorage } from "./stages/start.js"
+import { startStorage } from "./storage/start.js"
 
 export type { FaultKind, FaultRoute, FaultRule, Faults } from "./server/faults.js"
 export type { EmulatorOptions, EmulatorUser } from "./server/options.js"

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import { launchAzurite } from "../../src/emulator/stages/azureStorage.js"
+import { launchAzurite } from "../../src/emulator/storage/azureStorage.js"
 
 const tempDir = (name: string) =>
   Effect.acquireRelease(

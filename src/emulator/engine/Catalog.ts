@@ -8,24 +8,10 @@ import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { type DuckFailure, queryRows, runStatement } from "./duck.js"
 import { quoteIdent, quoteString } from "./lexer.js"
+import type { Warehouse } from "./warehouses/Warehouse.js"
 
 export const DEFAULT_DATABASE = "EMULATOR"
 export const DEFAULT_SCHEMA = "PUBLIC"
-export const DEFAULT_WAREHOUSE = "COMPUTE_WH"
-
-export interface Warehouse {
-  name: string
-  state: "STARTED" | "SUSPENDED"
-  size: string
-  type: string
-  autoSuspend: number | null
-  autoResume: boolean
-  minClusterCount: number
-  maxClusterCount: number
-  comment: string | null
-  readonly createdOn: Date
-}
-
 export interface Catalog {
   readonly admin: DuckDBConnection
   readonly path: string | undefined
@@ -35,19 +21,6 @@ export interface Catalog {
 }
 
 const fileFor = (catalog: Catalog, name: string) => `${catalog.path}.${encodeURIComponent(name)}.sfdb`
-
-export const newWarehouse = (name: string, createdOn: Date): Warehouse => ({
-  name,
-  state: "STARTED",
-  size: "X-Small",
-  type: "STANDARD",
-  autoSuspend: 600,
-  autoResume: true,
-  minClusterCount: 1,
-  maxClusterCount: 1,
-  comment: null,
-  createdOn
-})
 
 export const databaseExists = (catalog: Catalog, name: string): Effect.Effect<boolean, DuckFailure> =>
   queryRows(

@@ -6,6 +6,7 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import type { Effect, Scope } from "effect"
+import type { EngineError } from "./EngineError.js"
 import type { JsonRows } from "./jsonRows.js"
 
 export type { JsonRows } from "./jsonRows.js"
@@ -95,16 +96,7 @@ export interface StatementResult {
 /** How many rows a result has, without materialising `rows` from `rowsJson`. */
 export const rowCount = (result: StatementResult): number => result.rowsJson?.count ?? result.rows.length
 
-/** A statement failure in Snowflake's terms: string code, SQLSTATE, message (PROTOCOL.md §8.1). */
-export class EngineError {
-  readonly _tag = "EngineError"
-  constructor(
-    readonly code: string,
-    readonly sqlState: string,
-    readonly message: string,
-    readonly details: { readonly line?: number; readonly pos?: number; readonly type?: string } = {}
-  ) {}
-}
+export { EngineError } from "./EngineError.js"
 
 export interface StatementHookEnv {
   readonly connection: DuckDBConnection

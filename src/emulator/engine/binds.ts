@@ -7,7 +7,7 @@ import type { Binding, Bindings } from "./Engine.js"
 import { EngineError } from "./Engine.js"
 import { quoteString, type Token, tokenize } from "./lexer.js"
 
-const bindError = (message: string) => new EngineError("002049", "22000", `SQL compilation error: ${message}`)
+const bindError = (message: string) => EngineError.binding(`SQL compilation error: ${message}`)
 
 const NUMERIC = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/
 
@@ -22,8 +22,7 @@ export const literal = (type: string, value: string | null): string => {
   if (value === null) return "NULL"
   switch (type.toUpperCase()) {
     case "FIXED":
-      if (!NUMERIC.test(value.trim()))
-        throw new EngineError("100038", "22018", `Numeric value '${value}' is not recognized`)
+      if (!NUMERIC.test(value.trim())) throw EngineError.notANumber(value)
       return `(${value.trim()})`
     case "REAL":
       return `CAST(${quoteString(value)} AS DOUBLE)`
@@ -52,12 +51,7 @@ export const literal = (type: string, value: string | null): string => {
         : `CAST(${quoteString(value)} AS TIMESTAMPTZ)`
     }
     case "BINARY":
-      if (!/^[0-9a-fA-F]*$/.test(value))
-        throw new EngineError(
-          "100064",
-          "22000",
-          `The following string is not a legal hex-encoded value: '${value}'`
-        )
+      if (!/^[0-9a-fA-F]*$/.test(value)) throw EngineError.notHex(value)
       return `unhex(${quoteString(value)})`
     case "VARIANT":
     case "OBJECT":

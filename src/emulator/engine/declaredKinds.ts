@@ -9,9 +9,10 @@
  *
  *   CHECK (col IS NULL OR json_type(col) IS NOT NULL OR 'SF_KIND:ARRAY' IS NULL)
  */
-import type { Words } from "./commands.js"
+
 import { createTableColumns } from "./declaredLengths.js"
-import { identifierName, quoteIdent, type Token } from "./lexer.js"
+import { identifierName, quoteIdent } from "./lexer.js"
+import type { Words } from "./words.js"
 
 const MARK = "SF_KIND:"
 
@@ -38,6 +39,7 @@ export const DECLARED_KINDS = `(SELECT table_oid, constraint_column_names[1] AS 
 export const createTableKinds = (w: Words): Array<KindColumn> =>
   createTableColumns(w).flatMap((i) => {
     const type = w.upper[i + 1]
-    if ((type !== "ARRAY" && type !== "OBJECT") || w.upper[i + 2] === "(") return []
-    return [{ column: identifierName(w.tokens[i] as Token), kind: type }]
+    const name = w.tokens[i]
+    if ((type !== "ARRAY" && type !== "OBJECT") || w.upper[i + 2] === "(" || name === undefined) return []
+    return [{ column: identifierName(name), kind: type }]
   })

@@ -5,9 +5,10 @@
  * NVARCHAR2, CHAR VARYING, NCHAR VARYING are VARCHAR(16777216) without a length; CHAR, CHARACTER
  * and NCHAR are VARCHAR(1) without one (Snowflake's CHAR(n) is VARCHAR(n), never padded).
  */
-import { readName, skipModifiers, type Words } from "./commands.js"
+
 import { MAX_LENGTH } from "./lengths.js"
 import { identifierName, type Token } from "./lexer.js"
+import { readName, skipModifiers, type Words } from "./words.js"
 
 const VARYING = new Set(["VARCHAR", "STRING", "TEXT", "NVARCHAR", "NVARCHAR2"])
 const FIXED = new Set(["CHAR", "CHARACTER", "NCHAR"])
@@ -46,13 +47,15 @@ const items = (w: Words, from: number): Array<number> => {
   return starts
 }
 
-const isName = (t: Token | undefined) => t !== undefined && (t.kind === "word" || t.kind === "qident")
+const isName = (t: Token | undefined): t is Token =>
+  t !== undefined && (t.kind === "word" || t.kind === "qident")
 
 /** A column definition at `i` (`name type …`) → its declared length, if it is a string column. */
 const columnAt = (w: Words, i: number): DeclaredLength | undefined => {
-  if (!isName(w.tokens[i]) || CONSTRAINT_WORDS.has(w.upper[i] ?? "")) return undefined
+  const name = w.tokens[i]
+  if (!isName(name) || CONSTRAINT_WORDS.has(w.upper[i] ?? "")) return undefined
   const length = typeLength(w, i + 1)
-  return length === undefined ? undefined : { column: identifierName(w.tokens[i] as Token), length }
+  return length === undefined ? undefined : { column: identifierName(name), length }
 }
 
 /**
@@ -107,5 +110,5 @@ export const alterLengths = (w: Words): AlterLengths | undefined => {
   if (w.upper[i] === "SET" && w.upper[i + 1] === "DATA" && w.upper[i + 2] === "TYPE") i += 3
   else if (w.upper[i] === "TYPE") i++
   else return undefined
-  return { _tag: "Type", table, column: identifierName(name as Token), length: typeLength(w, i) }
+  return { _tag: "Type", table, column: identifierName(name), length: typeLength(w, i) }
 }

@@ -12,10 +12,7 @@ import {
   createDatabase,
   DEFAULT_DATABASE,
   DEFAULT_SCHEMA,
-  DEFAULT_WAREHOUSE,
-  databaseExists,
-  newWarehouse,
-  type Warehouse
+  databaseExists
 } from "./Catalog.js"
 import { runStatement } from "./duck.js"
 import {
@@ -30,12 +27,13 @@ import { MACROS, TYPE_NAME_MACRO } from "./macros.js"
 import { makeSession } from "./Session.js"
 import { splitStatements } from "./splitStatements.js"
 import { warmUp } from "./transpile.js"
+import { DEFAULT_WAREHOUSE, newWarehouse, type Warehouse } from "./warehouses/Warehouse.js"
 
 export * from "./Engine.js"
 export { splitStatements } from "./splitStatements.js"
 
 const internalError = (what: string) => (e: { readonly message: string }) =>
-  new EngineError("000603", "XX000", `SQL execution internal error: ${what}: ${e.message}`)
+  EngineError.internal(`${what}: ${e.message}`)
 
 let sessionCounter = 0
 

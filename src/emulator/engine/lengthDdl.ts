@@ -9,16 +9,15 @@
  */
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
-import { words } from "./commands.js"
+import { TokenCursor, textOf } from "./cursor.js"
 import { createTableKinds, kindCheck } from "./declaredKinds.js"
 import { type AlterLengths, createTableLengths, type DeclaredLength } from "./declaredLengths.js"
 import { type DuckFailure, queryRows, runStatement } from "./duck.js"
 import type { SessionContext } from "./Engine.js"
 import { EngineError } from "./Engine.js"
 import { DECLARED_LENGTHS, lengthCheck, MAX_LENGTH } from "./lengths.js"
-import { closingParen, quoteIdent, quoteString, type Token, tokenize } from "./lexer.js"
-
-const text = (tokens: ReadonlyArray<Token>) => tokens.map((t) => t.text).join("")
+import { quoteIdent, quoteString } from "./lexer.js"
+import { words } from "./words.js"
 
 const checks = (declared: ReadonlyArray<DeclaredLength>) =>
   declared
@@ -36,11 +35,11 @@ export const withLengthChecks = (sql: string, duckSql: string): string => {
       .map((k) => `, ${kindCheck(k.column, k.kind)}`)
       .join("")
   if (added === "") return duckSql
-  const tokens = tokenize(duckSql)
-  const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
-  const close = open < 0 ? -1 : closingParen(tokens, open)
+  const cursor = TokenCursor.of(duckSql)
+  const open = cursor.tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
+  const close = open < 0 ? -1 : cursor.closing(open)
   if (close < 0) return duckSql
-  return text(tokens.slice(0, close)) + added + text(tokens.slice(close))
+  return cursor.text(0, close) + added + cursor.text(close)
 }
 
 interface TableInfo {
@@ -137,7 +136,7 @@ const rebuild = (
       [...changed].flatMap(([column, length]) => (length === undefined ? [] : [{ column, length }]))
     )
     body = `${body.slice(0, body.lastIndexOf(")"))}${added})`
-    const tokens = tokenize(body)
+    const tokens = TokenCursor.of(body).tokens
     const open = tokens.findIndex((t) => t.kind === "punct" && t.text === "(")
     const temporary = `${table.name}__sf_rebuild`
     const columns = yield* queryRows(
@@ -145,7 +144,7 @@ const rebuild = (
       `SELECT column_name, comment FROM duckdb_columns() WHERE table_oid = ${table.oid} AND comment IS NOT NULL`
     )
     const statements = [
-      `CREATE ${table.temporary ? "TEMP " : ""}TABLE ${table.prefix}${quoteIdent(temporary)}${text(tokens.slice(open))}`,
+      `CREATE ${table.temporary ? "TEMP " : ""}TABLE ${table.prefix}${quoteIdent(temporary)}${textOf(tokens.slice(open))}`,
       `INSERT INTO ${table.prefix}${quoteIdent(temporary)} SELECT * FROM ${table.sql}`,
       `DROP TABLE ${table.sql}`,
       `ALTER TABLE ${table.prefix}${quoteIdent(temporary)} RENAME TO ${quoteIdent(table.name)}`,
@@ -156,14 +155,6 @@ const rebuild = (
     ]
     for (const statement of statements) yield* runStatement(connection, statement)
   })
-
-const reducing = (column: string, from: number, to: number) =>
-  new EngineError(
-    "040050",
-    "22000",
-    `SQL compilation error:\ncannot change column ${column} from type VARCHAR(${from}) to VARCHAR(${to}) because reducing the byte-length of varchar is not supported.`,
-    { type: "COMPILATION" }
-  )
 
 /**
  * ALTER TABLE … ADD columns with lengths, or a string column's new length: `duck` (the statement
@@ -192,7 +183,8 @@ export const alterWithLengths = (
     )
     if (alter.length === undefined || typeRows[0]?.[0] !== "VARCHAR") return yield* duck
     const from = (yield* keptLengths(connection, table.oid)).get(alter.column)?.length ?? MAX_LENGTH
-    if (alter.length < from) return yield* Effect.fail(reducing(alter.column, from, alter.length))
+    if (alter.length < from)
+      return yield* Effect.fail(EngineError.varcharReduced(alter.column, from, alter.length))
     if (alter.length === from) return undefined
     const changed = new Map([[alter.column, alter.length < MAX_LENGTH ? alter.length : undefined]])
     return yield* inTransaction(connection, rebuild(connection, table, ctx, changed))

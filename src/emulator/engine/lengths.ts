@@ -50,8 +50,7 @@ export const quotedValue = (value: string): string => {
 }
 
 /** INSERT / UPDATE / MERGE / CAST of a string longer than its column's (or type's) length. */
-export const tooLong = (value: string): EngineError =>
-  new EngineError("100078", "22000", `String '${quotedValue(value)}' is too long and would be truncated`)
+export const tooLong = (value: string): EngineError => EngineError.tooLong(quotedValue(value))
 
 /** A loaded cell (COPY, stage binds) longer than its column's length: 100074, SQL state 54000. */
 export const lengthLimitMessage = (length: number, value: string): string =>

@@ -144,18 +144,6 @@ export const tokenize = (sql: string): Array<Token> => {
   return tokens
 }
 
-/** Index of the `)` closing the `(` at `open` (in `tokens`), or -1. */
-export const closingParen = (tokens: ReadonlyArray<Token>, open: number): number => {
-  let depth = 0
-  for (let i = open; i < tokens.length; i++) {
-    const t = tokens[i] as Token
-    if (t.kind !== "punct") continue
-    if (t.text === "(") depth++
-    else if (t.text === ")" && --depth === 0) return i
-  }
-  return -1
-}
-
 /** The significant tokens (no whitespace or comments). */
 export const significant = (tokens: ReadonlyArray<Token>): Array<Token> =>
   tokens.filter((t) => t.kind !== "space" && t.kind !== "comment")
@@ -169,26 +157,6 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
 
 /** A SQL string literal. */
 export const quoteString = (value: string): string => `'${value.replace(/'/g, "''")}'`
-
-/** The value of a string literal token ('it''s' → it's, Snowflake backslash escapes honoured). */
-export const stringValue = (token: Token): string => {
-  if (token.kind === "dollar") return token.text.slice(2, -2)
-  const body = token.text.slice(1, -1)
-  return body.replace(/''/g, "'").replace(/\\(.)/g, (_, ch: string) => {
-    switch (ch) {
-      case "n":
-        return "\n"
-      case "t":
-        return "\t"
-      case "r":
-        return "\r"
-      case "0":
-        return "\0"
-      default:
-        return ch
-    }
-  })
-}
 
 /** SHOW … LIKE '<pattern>' as a regular expression: `%` any run, `_` one character, case ignored. */
 export const likeRegExp = (pattern: string): RegExp =>

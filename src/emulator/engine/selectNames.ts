@@ -3,7 +3,8 @@
  * `CURRENT_DATABASE()`, `A+1`), upper-cased; DuckDB would name it after its own rewritten SQL.
  * So the outermost SELECT's unaliased expressions get an explicit quoted alias before translation.
  */
-import { type Token, tokenize } from "./lexer.js"
+import { TokenCursor, textOf } from "./cursor.js"
+import type { Token } from "./lexer.js"
 
 const END_OF_LIST = new Set([
   "FROM",
@@ -30,8 +31,9 @@ const NOT_AN_ALIAS = new Set(["END", "NULL", "TRUE", "FALSE"])
 const needsAlias = (item: ReadonlyArray<Token>): boolean => {
   const sig = item.filter(isSignificant)
   if (sig.length === 0) return false
-  const last = sig[sig.length - 1] as Token
+  const last = sig[sig.length - 1]
   const beforeLast = sig[sig.length - 2]
+  if (last === undefined) return false
   if (beforeLast?.kind === "word" && beforeLast.text.toUpperCase() === "AS") return false
   // `expr alias`: an identifier right after an operand (not after `.` or an operator)
   const endsInIdentifier =
@@ -56,11 +58,11 @@ const aliasFor = (item: ReadonlyArray<Token>): string =>
     .trim()
 
 export const aliasSelectItems = (sql: string): string => {
-  const tokens = tokenize(sql)
+  const cursor = TokenCursor.of(sql)
+  const tokens = cursor.tokens
   let depth = 0
   let start = -1
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token
+  for (const [i, t] of tokens.entries()) {
     if (t.kind === "punct" && t.text === "(") depth++
     else if (t.kind === "punct" && t.text === ")") depth--
     else if (depth === 0 && t.kind === "word" && t.text.toUpperCase() === "SELECT") {
@@ -69,11 +71,12 @@ export const aliasSelectItems = (sql: string): string => {
     }
   }
   if (start < 0) return sql
-  const items: Array<Array<Token>> = [[]]
+  let item: Array<Token> = []
+  const items: Array<Array<Token>> = [item]
   let end = tokens.length
   depth = 0
-  for (let i = start; i < tokens.length; i++) {
-    const t = tokens[i] as Token
+  for (const [i, t] of tokens.entries()) {
+    if (i < start) continue
     if (t.kind === "punct" && (t.text === "(" || t.text === "[")) depth++
     if (t.kind === "punct" && (t.text === ")" || t.text === "]")) depth--
     if (
@@ -85,35 +88,35 @@ export const aliasSelectItems = (sql: string): string => {
       end = i
       break
     }
-    if (depth === 0 && t.kind === "punct" && t.text === ",") items.push([])
-    else (items[items.length - 1] as Array<Token>).push(t)
+    if (depth === 0 && t.kind === "punct" && t.text === ",") {
+      item = []
+      items.push(item)
+    } else item.push(t)
   }
-  const first = items[0] as Array<Token>
   // DISTINCT / ALL / TOP n stay in front of the first item
-  const prefix: Array<Token> = []
-  while (first.length > 0) {
-    const t = first[0] as Token
-    const word = t.kind === "word" ? t.text.toUpperCase() : ""
-    if (!isSignificant(t) || word === "DISTINCT" || word === "ALL") prefix.push(first.shift() as Token)
-    else if (word === "TOP") {
-      prefix.push(first.shift() as Token)
-      while (first.length > 0 && (!isSignificant(first[0] as Token) || (first[0] as Token).kind === "number"))
-        prefix.push(first.shift() as Token)
+  const [first = [], ...others] = items
+  let kept = 0
+  const isWord = (t: Token | undefined, word: string) => t?.kind === "word" && t.text.toUpperCase() === word
+  while (kept < first.length) {
+    const t = first[kept]
+    if (t === undefined) break
+    if (!isSignificant(t) || isWord(t, "DISTINCT") || isWord(t, "ALL")) kept++
+    else if (isWord(t, "TOP")) {
+      kept++
+      for (
+        let n = first[kept];
+        n !== undefined && (!isSignificant(n) || n.kind === "number");
+        n = first[kept]
+      )
+        kept++
     } else break
   }
-  const rendered = items.map((item) => {
-    const body = item.map((t) => t.text).join("")
-    if (!needsAlias(item)) return body
-    const alias = aliasFor(item)
+  const prefix = first.slice(0, kept)
+  const rendered = [first.slice(kept), ...others].map((tokensOfItem) => {
+    const body = textOf(tokensOfItem)
+    if (!needsAlias(tokensOfItem)) return body
+    const alias = aliasFor(tokensOfItem)
     return `${body.trimEnd()} AS "${alias.replace(/"/g, '""')}"${body.slice(body.trimEnd().length)}`
   })
-  const head = tokens
-    .slice(0, start)
-    .map((t) => t.text)
-    .join("")
-  const tail = tokens
-    .slice(end)
-    .map((t) => t.text)
-    .join("")
-  return `${head}${prefix.map((t) => t.text).join("")}${rendered.join(",")}${tail}`
+  return `${cursor.text(0, start)}${textOf(prefix)}${rendered.join(",")}${cursor.text(end)}`
 }

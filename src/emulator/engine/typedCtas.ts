@@ -7,8 +7,8 @@
  * A names-only list (`(a, b) AS SELECT`) polyglot translates itself; IF NOT EXISTS is left as it
  * was (the INSERT must not run when the table exists).
  */
-import { readName, skipModifiers, type Words } from "./commands.js"
-import type { Token } from "./lexer.js"
+
+import { readName, skipModifiers, type Words } from "./words.js"
 
 export interface TypedCtas {
   /** CREATE [OR REPLACE] [TEMPORARY] TABLE name (column TYPE, …) */
@@ -45,10 +45,14 @@ export const typedCtas = (sql: string, w: Words): TypedCtas | undefined => {
   }
   const as = w.tokens[close + 1]
   const query = w.tokens[close + 2]
-  if (!typed || close < 0 || w.upper[close + 1] !== "AS" || query === undefined) return undefined
-  const name = sql.slice((w.tokens[after.i] as Token).start, (w.tokens[next] as Token).start).trim()
+  const nameStart = w.tokens[after.i]
+  const columnsStart = w.tokens[next]
+  if (!typed || close < 0 || w.upper[close + 1] !== "AS" || as === undefined || query === undefined)
+    return undefined
+  if (nameStart === undefined || columnsStart === undefined) return undefined
+  const name = sql.slice(nameStart.start, columnsStart.start).trim()
   return {
-    create: sql.slice(0, (as as Token).start).trimEnd(),
+    create: sql.slice(0, as.start).trimEnd(),
     insert: `INSERT INTO ${name} ${sql.slice(query.start)}`
   }
 }

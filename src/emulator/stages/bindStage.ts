@@ -18,21 +18,29 @@
  * statement runs through the engine with the records as TEXT array binds.
  */
 import { Effect } from "effect"
+import { type ParsedRecord, parseCsv } from "../copy/formats.js"
+import {
+  dropStaged,
+  findTarget,
+  insertStaged,
+  type StagedFile,
+  stageRecords,
+  type Target
+} from "../copy/load.js"
+import { badCell, columnCountError, loadError } from "../copy/loadErrors.js"
+import { stageCsvNatively } from "../copy/nativeCsv.js"
 import { countMarkers } from "../engine/binds.js"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
-import { readName, words } from "../engine/commands.js"
 import { type Bindings, type BindStageHook, EngineError } from "../engine/Engine.js"
 import { identifierName } from "../engine/lexer.js"
 import { dmlResult } from "../engine/results.js"
+import { readName, words } from "../engine/words.js"
 import { qualify } from "./catalog.js"
-import { badCell, columnCountError, loadError, merge, readBody } from "./copyInto.js"
 import { internal, syntax } from "./errors.js"
-import { type ParsedRecord, parseCsv } from "./formats.js"
-import type { HookEnv } from "./hook.js"
-import { dropStaged, findTarget, insertStaged, type StagedFile, stageRecords, type Target } from "./load.js"
-import { stageCsvNatively } from "./nativeCsv.js"
-import { type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
-import { resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import type { HookEnv, StageDeps } from "./hook.js"
+import { merge, type Options, readOptions, stageTokens, textOption } from "./sqlText.js"
+import { readBody } from "./stagedFile.js"
+import { resolveStage, stageObjects } from "./statements.js"
 
 /** The format snowflake-sdk creates SYSTEM$BIND with; the stage's own FILE_FORMAT goes over it. */
 const SDK_FORMAT: Options = readOptions(
@@ -47,10 +55,8 @@ interface BindFile {
 }
 
 const noFiles = (stage: string) =>
-  new EngineError(
-    "002003",
-    "02000",
-    `SQL compilation error:\nBind stage '${stage}' has no files: the bind values were not uploaded, or were removed.`
+  EngineError.missing(
+    `Bind stage '${stage}' has no files: the bind values were not uploaded, or were removed.`
   )
 
 /** The bind stage's format and every file under its path, in name order (1, 2, …, 10). */
@@ -242,7 +248,7 @@ export const makeBindStageHook =
       if (insert !== undefined && target !== undefined) return yield* stagedInsert(env, insert, target, files)
       if (files.every((f) => f.records.length === 0))
         return yield* Effect.fail(
-          new EngineError("002049", "22000", `SQL compilation error: Bind stage '${stage}' has no rows.`)
+          EngineError.binding(`SQL compilation error: Bind stage '${stage}' has no rows.`)
         )
       return yield* withBindings(asBindings(files, markers))
     })

@@ -12,7 +12,7 @@ import { likeRegExp } from "../engine/lexer.js"
 import { namedKey, qualify } from "./catalog.js"
 import { epochText, rowsResult, textCol, timestampCol } from "./columns.js"
 import { fileFormatMissing, stageExists, syntax } from "./errors.js"
-import type { HookEnv } from "./hook.js"
+import type { HookEnv, StageDeps } from "./hook.js"
 import {
   nameParts,
   type Options,
@@ -22,7 +22,6 @@ import {
   textOption,
   upper
 } from "./sqlText.js"
-import type { StageDeps } from "./statements.js"
 
 /** Where `FILE FORMAT` starts, after CREATE/DROP and their modifiers; -1 when it is not there. */
 const fileFormatAt = (tokens: ReadonlyArray<StageToken>) => {

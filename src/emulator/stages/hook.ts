@@ -6,6 +6,14 @@
  */
 import type { Effect } from "effect"
 import type { EngineError, StatementHookEnv, StatementResult } from "../engine/Engine.js"
+import type { StageStorage } from "../storage/storage.js"
+import type { StageCatalog } from "./catalog.js"
+
+/** What every stage statement works on: the instance's one storage backend and its stage catalog. */
+export interface StageDeps {
+  readonly storage: StageStorage
+  readonly catalog: StageCatalog
+}
 
 export type HookEnv = StatementHookEnv
 

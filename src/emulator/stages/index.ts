@@ -5,21 +5,21 @@
  * COPY INTO. Nothing here imports the client: client and emulator meet on the wire.
  */
 import { Effect } from "effect"
+import { copyInto } from "../copy/copyInto.js"
 import type { EngineHooks } from "../engine/Engine.js"
+import type { StageStorage } from "../storage/storage.js"
 import { makeBindStageHook } from "./bindStage.js"
 import { StageCatalog } from "./catalog.js"
-import { copyInto } from "./copyInto.js"
 import { fileFormatStatement } from "./fileFormats.js"
-import type { StatementHook } from "./hook.js"
+import type { StageDeps, StatementHook } from "./hook.js"
 import { stageTokens, upper } from "./sqlText.js"
 import { stagedQuery } from "./stagedQuery.js"
-import { endSession, type StageDeps, stageStatement } from "./statements.js"
-import type { StageStorage } from "./storage.js"
+import { endSession, stageStatement } from "./statements.js"
 
-export { GCS_BUCKET, type GcsStorage, makeGcsStorage } from "./gcsStorage.js"
+export { GCS_BUCKET, type GcsStorage, makeGcsStorage } from "../storage/gcsStorage.js"
+export { makeLocalStorage } from "../storage/localStorage.js"
+export type { StageStorage, StorageKind } from "../storage/storage.js"
 export type { HookEnv, HookResult, StatementHook } from "./hook.js"
-export { makeLocalStorage } from "./localStorage.js"
-export type { StageStorage, StorageKind } from "./storage.js"
 export { RAW_NUMBER } from "./transfer.js"
 
 const FIRST_WORDS = new Set(["PUT", "GET", "LIST", "LS", "REMOVE", "RM", "COPY", "CREATE", "DROP", "SHOW"])

@@ -208,3 +208,7 @@ export const listOption = (options: Options, key: string): ReadonlyArray<string>
 
 /** `file:///tmp/x.csv` → `/tmp/x.csv` (PUT/GET local paths; also accepts `file://C:\…`). */
 export const localPath = (text: string): string => text.replace(/^file:\/\//i, "")
+
+/** `over`'s options on top of `base`'s (a statement's FILE_FORMAT over its stage's). */
+export const merge = (base: Options, over: Options | undefined): Options =>
+  over === undefined ? base : new Map([...base, ...over])

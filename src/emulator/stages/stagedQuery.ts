@@ -9,18 +9,18 @@
  * like any other. One stage reference per query.
  */
 import { Effect } from "effect"
+import { pointAtRecord } from "../copy/copyTransform.js"
+import { parseCsv, parseJson } from "../copy/formats.js"
+import { appendRecords, parquetDocuments } from "../copy/load.js"
 import { runStatement } from "../engine/duck.js"
 import type { EngineError, StatementResult } from "../engine/Engine.js"
 import { quoteIdent, significant, type Token, tokenize } from "../engine/lexer.js"
-import { merge, readBody } from "./copyInto.js"
-import { pointAtRecord } from "./copyTransform.js"
 import { internal, syntax } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
-import { parseCsv, parseJson } from "./formats.js"
-import type { HookEnv } from "./hook.js"
-import { appendRecords, parquetDocuments } from "./load.js"
-import { textOption } from "./sqlText.js"
-import { patternOf, resolveStage, type StageDeps, stageObjects } from "./statements.js"
+import type { HookEnv, StageDeps } from "./hook.js"
+import { merge, textOption } from "./sqlText.js"
+import { readBody } from "./stagedFile.js"
+import { patternOf, resolveStage, stageObjects } from "./statements.js"
 
 interface StageReference {
   readonly stage: string

@@ -6,11 +6,12 @@ import { Effect } from "effect"
 import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import type { StatementResult } from "../engine/Engine.js"
 import { likeRegExp } from "../engine/lexer.js"
-import { namedKey, namedRoot, qualify, type ResolvedStage, type StageCatalog, stageRoot } from "./catalog.js"
+import type { StoredObject } from "../storage/storage.js"
+import { namedKey, namedRoot, qualify, type ResolvedStage, stageRoot } from "./catalog.js"
 import { epochText, fixedCol, rowsResult, textCol, timestampCol } from "./columns.js"
 import { stageExists, stageMissing, storageFailure, syntax } from "./errors.js"
 import { resolveFileFormat } from "./fileFormats.js"
-import type { HookEnv, HookResult } from "./hook.js"
+import type { HookEnv, HookResult, StageDeps } from "./hook.js"
 import {
   boolOption,
   localPath,
@@ -21,13 +22,7 @@ import {
   textOption,
   upper
 } from "./sqlText.js"
-import type { StageStorage, StoredObject } from "./storage.js"
 import { downloadData, uploadData } from "./transfer.js"
-
-export interface StageDeps {
-  readonly storage: StageStorage
-  readonly catalog: StageCatalog
-}
 
 /** Resolves `@…` against the session; named stages must exist (the session's temporary ones first). */
 export const resolveStage = (deps: StageDeps, text: string, env: HookEnv) =>

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto"
 import { Readable } from "node:stream"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { AwsChunkedDecoder } from "../../../src/emulator/stages/awsChunked.js"
+import { AwsChunkedDecoder } from "../../../src/emulator/storage/awsChunked.js"
 
 /** aws-chunked framing of `payload` in chunks of `size`, signed or with a checksum trailer. */
 const frame = (payload: Buffer, size: number, signed: boolean) => {

@@ -1,6 +1,6 @@
 /** The emulator's CSV reader for COPY INTO: quoting, escapes, CRLF, NULL markers, positions. */
 import { assert, describe, it } from "@effect/vitest"
-import { parseCsv } from "../../../src/emulator/stages/formats.js"
+import { parseCsv } from "../../../src/emulator/copy/formats.js"
 import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
 
 const format = (text: string) => readOptions(stageTokens(text), 0).options

@@ -14,7 +14,7 @@ import { Readable } from "node:stream"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schedule } from "effect"
 import { Emulator } from "../../../src/emulator/index.js"
-import { makeGcsStorage } from "../../../src/emulator/stages/gcsStorage.js"
+import { makeGcsStorage } from "../../../src/emulator/storage/gcsStorage.js"
 import { rows, sqlSession } from "./client.js"
 
 interface Answer {

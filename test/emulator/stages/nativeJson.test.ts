@@ -7,17 +7,17 @@
 import type { DuckDBConnection } from "@duckdb/node-api"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
-import { queryRows } from "../../../src/emulator/engine/duck.js"
-import { quoteString } from "../../../src/emulator/engine/lexer.js"
-import { parseJson } from "../../../src/emulator/stages/formats.js"
+import { parseJson } from "../../../src/emulator/copy/formats.js"
 import {
   dropStaged,
   type StagedFile,
   stageRecords,
   stageTyped,
   type Target
-} from "../../../src/emulator/stages/load.js"
-import { stageJsonCellsNatively, stageJsonNatively } from "../../../src/emulator/stages/nativeJson.js"
+} from "../../../src/emulator/copy/load.js"
+import { stageJsonCellsNatively, stageJsonNatively } from "../../../src/emulator/copy/nativeJson.js"
+import { queryRows } from "../../../src/emulator/engine/duck.js"
+import { quoteString } from "../../../src/emulator/engine/lexer.js"
 import { readOptions, stageTokens } from "../../../src/emulator/stages/sqlText.js"
 import { withConnection } from "../../support/duckdb.js"
 import { pick, random } from "../../support/random.js"

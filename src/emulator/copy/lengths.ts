@@ -7,7 +7,7 @@
  * `length` and `left` do.
  */
 import { lengthLimitMessage } from "../engine/lengths.js"
-import { boolOption, type Options } from "./sqlText.js"
+import { boolOption, type Options } from "../stages/sqlText.js"
 
 /** TRUNCATECOLUMNS = TRUE, or ENFORCE_LENGTH = FALSE (TRUNCATECOLUMNS wins when both are given). */
 export const truncatesColumns = (options: Options): boolean =>

@@ -15,6 +15,7 @@ import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect, Fiber } from "effect"
 import { runStatement } from "../engine/duck.js"
 import { quoteIdent, quoteString } from "../engine/lexer.js"
+import { listOption, type Options, textOption } from "../stages/sqlText.js"
 import { type ParsedRecord, parseCsv } from "./formats.js"
 import {
   dropStaged,
@@ -26,7 +27,6 @@ import {
   type Target,
   withBodyFile
 } from "./load.js"
-import { listOption, type Options, textOption } from "./sqlText.js"
 
 const NEWLINE = 0x0a
 const CR = 0x0d

@@ -19,12 +19,12 @@ import { STATEMENT_TYPE_ID } from "../engine/classify.js"
 import { runStatement } from "../engine/duck.js"
 import { EngineError, type SessionContext, type StatementResult } from "../engine/Engine.js"
 import { quoteIdent } from "../engine/lexer.js"
-import { fixedCol, rowsResult, textCol } from "./columns.js"
-import { internal, syntax } from "./errors.js"
+import { fixedCol, rowsResult, textCol } from "../stages/columns.js"
+import { internal, syntax } from "../stages/errors.js"
+import type { ListedObject } from "../stages/statements.js"
 import type { ParsedRecord, RecordError } from "./formats.js"
 import { type BadCell, dropStaged, insertStaged, type StagedFile, type Target } from "./load.js"
 import { recordNumbers } from "./recordNumbers.js"
-import type { ListedObject } from "./statements.js"
 
 export type ValidationMode =
   | { readonly _tag: "Errors"; readonly all: boolean }
@@ -44,10 +44,8 @@ export const validationModeOf = (
   return Effect.fail(syntax(`invalid value '${text}' for option VALIDATION_MODE`))
 }
 
-export const transformNotValidated = new EngineError(
-  "002010",
-  "0A000",
-  "SQL compilation error:\nVALIDATION_MODE does not support COPY statements that transform data during a load."
+export const transformNotValidated = EngineError.copyOptionUnsupported(
+  "VALIDATION_MODE does not support COPY statements that transform data during a load."
 )
 
 /** A cell's error, as the load reports it (copyInto.ts `badCell`). */

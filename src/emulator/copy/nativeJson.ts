@@ -27,6 +27,7 @@ import type { DuckDBConnection } from "@duckdb/node-api"
 import { Effect } from "effect"
 import { type DuckFailure, queryRows, runStatement } from "../engine/duck.js"
 import { quoteIdent, quoteString } from "../engine/lexer.js"
+import type { Options } from "../stages/sqlText.js"
 import type { ParsedRecord } from "./formats.js"
 import {
   dropStaged,
@@ -37,7 +38,6 @@ import {
   type Target,
   withBodyFile
 } from "./load.js"
-import type { Options } from "./sqlText.js"
 
 /** Format options the fast path reads exactly as `parseJson` does (it ignores them). */
 const NEUTRAL_OPTIONS = new Set(["TYPE", "COMPRESSION", "FILE_EXTENSION"])
