@@ -41,6 +41,10 @@ export interface RecordedRequest {
   readonly seq: number
   readonly method: string
   readonly path: string
+  /** The query string's parameters (requestId, retryCount, …). */
+  readonly query: URLSearchParams
+  /** The Authorization header (`Snowflake Token="…"`), when sent. */
+  readonly authorization: string | undefined
   readonly body: string
 }
 
@@ -114,6 +118,8 @@ export const start = (upstream: string) =>
             seq: recorded.length,
             method: req.method ?? "GET",
             path: url.pathname,
+            query: url.searchParams,
+            authorization: req.headers.authorization,
             body: body.toString("utf8")
           }
           recorded.push(entry)
