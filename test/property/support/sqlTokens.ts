@@ -1,0 +1,88 @@
+/**
+ * A small tokenizer for the SQL the builders render: Snowflake's single-quoted strings (backslash
+ * escapes, doubled quotes), double-quoted identifiers (doubled quotes), words, numbers and single
+ * punctuation. Enough to ask "is this value still one literal?" — a value that escapes its quotes
+ * changes the token sequence.
+ */
+export type Token =
+  | { readonly _tag: "string"; readonly value: string }
+  | { readonly _tag: "identifier"; readonly value: string }
+  | { readonly _tag: "word"; readonly value: string }
+  | { readonly _tag: "punct"; readonly value: string }
+
+const simpleEscapes: Readonly<Record<string, string>> = {
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  b: "\b",
+  f: "\f",
+  "0": "\0",
+  "\\": "\\",
+  "'": "'",
+  '"': '"'
+}
+
+/** The tokens of `sql`; throws on an unterminated string or identifier (itself a finding). */
+export const tokenize = (sql: string): ReadonlyArray<Token> => {
+  const tokens: Array<Token> = []
+  let i = 0
+  while (i < sql.length) {
+    const c = sql[i]!
+    if (/\s/.test(c)) {
+      i++
+    } else if (c === "'") {
+      let value = ""
+      i++
+      for (;;) {
+        if (i >= sql.length) throw new Error(`unterminated string literal in: ${sql}`)
+        const d = sql[i]!
+        if (d === "\\") {
+          const next = sql[i + 1]
+          if (next === undefined) throw new Error(`dangling backslash in: ${sql}`)
+          value += simpleEscapes[next] ?? next
+          i += 2
+        } else if (d === "'") {
+          if (sql[i + 1] === "'") {
+            value += "'"
+            i += 2
+          } else {
+            i++
+            break
+          }
+        } else {
+          value += d
+          i++
+        }
+      }
+      tokens.push({ _tag: "string", value })
+    } else if (c === '"') {
+      let value = ""
+      i++
+      for (;;) {
+        if (i >= sql.length) throw new Error(`unterminated quoted identifier in: ${sql}`)
+        const d = sql[i]!
+        if (d === '"') {
+          if (sql[i + 1] === '"') {
+            value += '"'
+            i += 2
+          } else {
+            i++
+            break
+          }
+        } else {
+          value += d
+          i++
+        }
+      }
+      tokens.push({ _tag: "identifier", value })
+    } else if (/[A-Za-z0-9_$@~%]/.test(c)) {
+      let value = ""
+      while (i < sql.length && /[A-Za-z0-9_$@~%]/.test(sql[i]!)) value += sql[i++]!
+      tokens.push({ _tag: "word", value })
+    } else {
+      tokens.push({ _tag: "punct", value: c })
+      i++
+    }
+  }
+  return tokens
+}
