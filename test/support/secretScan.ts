@@ -47,6 +47,20 @@ const describeError = (error: Error) => {
   return `${name} ("${message}")`
 }
 
+/** Where in the JSON rendering the text sits (`cause.request.body`), so a report points at the field. */
+const jsonPathOf = (json: string, needle: (text: string) => boolean): string | undefined => {
+  const walk = (value: unknown, path: string): string | undefined => {
+    if (typeof value === "string") return needle(value) ? path || "(root)" : undefined
+    if (typeof value !== "object" || value === null) return undefined
+    for (const [key, child] of Object.entries(value)) {
+      const found = walk(child, path === "" ? key : `${path}.${key}`)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  return safely(() => walk(JSON.parse(json), "") ?? "") || undefined
+}
+
 /** Every leak among the errors created since the last scan, one line each. */
 export const scanRecordedErrors = (): ReadonlyArray<string> => {
   const secrets = knownSecrets()
@@ -58,7 +72,12 @@ export const scanRecordedErrors = (): ReadonlyArray<string> => {
       const shape = secret === undefined ? secretShapes.find((s) => s.pattern.test(text)) : undefined
       const label = secret?.label ?? shape?.label
       if (label !== undefined) {
-        leaks.push(`${describeError(error)}: ${how}(error) contains ${label}`)
+        const matches = (t: string) =>
+          secret !== undefined ? t.includes(secret.value) : shape!.pattern.test(t)
+        const at = how === "JSON.stringify" ? jsonPathOf(text, matches) : undefined
+        leaks.push(
+          `${describeError(error)}: ${how}(error) contains ${label}${at === undefined ? "" : ` at ${at}`}`
+        )
         break
       }
     }
