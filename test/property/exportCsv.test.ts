@@ -3,9 +3,7 @@
  * with delimiters, quotes, CR/LF and any Unicode; integers of any size; doubles; booleans; NULL
  * apart from the empty string. Column names are arbitrary too (the header). Fixed seed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -13,6 +11,7 @@ import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { Export } from "../../src/index.js"
 import { withConnection } from "../support/duckdb.js"
+import { withScratchFile } from "./support/scratchFile.js"
 
 const SEED = 20261208
 
@@ -49,15 +48,13 @@ const table = columnNames.chain((columns) =>
 describe("property: Export.csv read back by DuckDB", () => {
   it.scopedLive("every cell, NULL and the empty string, and the header come back as written", () =>
     withConnection((duck) =>
-      Effect.promise(async () => {
-        const dir = mkdtempSync(join(tmpdir(), "csv-property-"))
-        try {
+      withScratchFile("rows.csv", (file) =>
+        Effect.promise(async () => {
           await fc.assert(
             fc.asyncProperty(table, async ({ columns, rows }) => {
               const bytes = await Effect.runPromise(
                 Stream.runCollect(Export.csv(Stream.fromIterable(rows), columns))
               )
-              const file = join(dir, "rows.csv")
               writeFileSync(file, Buffer.concat(Chunk.toReadonlyArray(bytes)))
               const reader = await duck.runAndReadAll(
                 `SELECT * FROM read_csv('${file}', header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, auto_detect = false, columns = {${columns.map((_, i) => `'c${i}': 'VARCHAR'`).join(", ")}})`
@@ -73,10 +70,8 @@ describe("property: Export.csv read back by DuckDB", () => {
             }),
             { seed: SEED, numRuns: 50 }
           )
-        } finally {
-          rmSync(dir, { recursive: true, force: true })
-        }
-      })
+        })
+      )
     )
   )
 })

@@ -4,9 +4,7 @@
  * doubles, booleans, NULL. Numbers are read as JSON text so no reader-side rounding hides a writer
  * bug. Fixed seed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Chunk from "effect/Chunk"
@@ -15,6 +13,7 @@ import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { jsonLines } from "../../src/streams/export/jsonLines.js"
 import { withConnection } from "../support/duckdb.js"
+import { withScratchFile } from "./support/scratchFile.js"
 
 const SEED = 20261208
 
@@ -56,16 +55,14 @@ const table = fc
 describe("property: bulkInsert's JSON lines read back by DuckDB", () => {
   it.scopedLive("every member under its exact name, with its exact value", () =>
     withConnection((duck) =>
-      Effect.promise(async () => {
-        const dir = mkdtempSync(join(tmpdir(), "jsonl-property-"))
-        try {
+      withScratchFile("rows.jsonl", (file) =>
+        Effect.promise(async () => {
           await fc.assert(
             fc.asyncProperty(table, async ({ keys, records }) => {
               const objects = records.map((r) => Object.fromEntries(keys.map((k, i) => [k, r[i]])))
               const bytes = await Effect.runPromise(
                 Stream.runCollect(jsonLines(Stream.fromIterable(objects), keys))
               )
-              const file = join(dir, "rows.jsonl")
               writeFileSync(file, Buffer.concat(Chunk.toReadonlyArray(bytes)))
               // Each line as JSON; every member read back by its name, numbers as their text.
               const read = await duck.runAndReadAll(
@@ -98,10 +95,8 @@ describe("property: bulkInsert's JSON lines read back by DuckDB", () => {
             }),
             { seed: SEED, numRuns: 40 }
           )
-        } finally {
-          rmSync(dir, { recursive: true, force: true })
-        }
-      })
+        })
+      )
     )
   )
 })

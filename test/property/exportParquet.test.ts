@@ -3,9 +3,7 @@
  * VARCHAR, NUMBER(38,0) (bigint), NUMBER(38,5) (BigDecimal), FLOAT, BOOLEAN and BINARY columns with
  * NULLs, over one and several row groups. Fixed seed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { writeFileSync } from "node:fs"
 import { assert, describe, it } from "@effect/vitest"
 import * as BigDecimal from "effect/BigDecimal"
 import * as Chunk from "effect/Chunk"
@@ -14,6 +12,7 @@ import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { Export, type Snowflake } from "../../src/index.js"
 import { withConnection } from "../support/duckdb.js"
+import { withScratchFile } from "./support/scratchFile.js"
 
 const SEED = 20261208
 const MAX_38 = 10n ** 38n - 1n
@@ -69,9 +68,8 @@ const expected = (r: Row) => [
 describe("property: Export.parquet read back by DuckDB", () => {
   it.scopedLive("every typed cell and NULL comes back as written, across row groups", () =>
     withConnection((duck) =>
-      Effect.promise(async () => {
-        const dir = mkdtempSync(join(tmpdir(), "parquet-property-"))
-        try {
+      withScratchFile("rows.parquet", (file) =>
+        Effect.promise(async () => {
           await fc.assert(
             fc.asyncProperty(
               fc.array(row, { minLength: 0, maxLength: 30 }),
@@ -80,7 +78,6 @@ describe("property: Export.parquet read back by DuckDB", () => {
                 const bytes = await Effect.runPromise(
                   Stream.runCollect(Export.parquet(Stream.fromIterable(rows), columns, { rowGroupSize }))
                 )
-                const file = join(dir, "rows.parquet")
                 writeFileSync(file, Buffer.concat(Chunk.toReadonlyArray(bytes)))
                 const read = await duck.runAndReadAll(
                   `SELECT C0, CAST(C1 AS VARCHAR), CAST(C2 AS VARCHAR), C3, C4, hex(C5) FROM read_parquet('${file}')`
@@ -102,10 +99,8 @@ describe("property: Export.parquet read back by DuckDB", () => {
             ),
             { seed: SEED, numRuns: 50 }
           )
-        } finally {
-          rmSync(dir, { recursive: true, force: true })
-        }
-      })
+        })
+      )
     )
   )
 })

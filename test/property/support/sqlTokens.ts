@@ -22,7 +22,39 @@ const simpleEscapes: Readonly<Record<string, string>> = {
   '"': '"'
 }
 
-/** The tokens of `sql`; throws on an unterminated string or identifier (itself a finding). */
+/**
+ * Reads a quoted run starting after its opening `quote` at `from`: the quote doubled stands for
+ * itself, and in string literals a backslash escapes the next character. Returns the text and
+ * where the run ends; throws when it never closes (itself a finding).
+ */
+const readQuoted = (
+  sql: string,
+  from: number,
+  quote: "'" | '"'
+): { readonly value: string; readonly end: number } => {
+  let value = ""
+  let i = from
+  for (;;) {
+    if (i >= sql.length)
+      throw new Error(`unterminated ${quote === "'" ? "string literal" : "quoted identifier"} in: ${sql}`)
+    const d = sql[i]!
+    if (quote === "'" && d === "\\") {
+      const next = sql[i + 1]
+      if (next === undefined) throw new Error(`dangling backslash in: ${sql}`)
+      value += simpleEscapes[next] ?? next
+      i += 2
+    } else if (d === quote) {
+      if (sql[i + 1] !== quote) return { value, end: i + 1 }
+      value += quote
+      i += 2
+    } else {
+      value += d
+      i++
+    }
+  }
+}
+
+/** The tokens of `sql`; throws on an unterminated string or identifier. */
 export const tokenize = (sql: string): ReadonlyArray<Token> => {
   const tokens: Array<Token> = []
   let i = 0
@@ -30,51 +62,10 @@ export const tokenize = (sql: string): ReadonlyArray<Token> => {
     const c = sql[i]!
     if (/\s/.test(c)) {
       i++
-    } else if (c === "'") {
-      let value = ""
-      i++
-      for (;;) {
-        if (i >= sql.length) throw new Error(`unterminated string literal in: ${sql}`)
-        const d = sql[i]!
-        if (d === "\\") {
-          const next = sql[i + 1]
-          if (next === undefined) throw new Error(`dangling backslash in: ${sql}`)
-          value += simpleEscapes[next] ?? next
-          i += 2
-        } else if (d === "'") {
-          if (sql[i + 1] === "'") {
-            value += "'"
-            i += 2
-          } else {
-            i++
-            break
-          }
-        } else {
-          value += d
-          i++
-        }
-      }
-      tokens.push({ _tag: "string", value })
-    } else if (c === '"') {
-      let value = ""
-      i++
-      for (;;) {
-        if (i >= sql.length) throw new Error(`unterminated quoted identifier in: ${sql}`)
-        const d = sql[i]!
-        if (d === '"') {
-          if (sql[i + 1] === '"') {
-            value += '"'
-            i += 2
-          } else {
-            i++
-            break
-          }
-        } else {
-          value += d
-          i++
-        }
-      }
-      tokens.push({ _tag: "identifier", value })
+    } else if (c === "'" || c === '"') {
+      const { value, end } = readQuoted(sql, i + 1, c)
+      tokens.push({ _tag: c === "'" ? "string" : "identifier", value })
+      i = end
     } else if (/[A-Za-z0-9_$@~%]/.test(c)) {
       let value = ""
       while (i < sql.length && /[A-Za-z0-9_$@~%]/.test(sql[i]!)) value += sql[i++]!
