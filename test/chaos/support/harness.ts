@@ -41,7 +41,7 @@ export const options = (url: string, overrides: Partial<Snowflake.SnowflakeOptio
   }) satisfies Snowflake.SnowflakeOptions
 
 /** A hard bound on one step: generous (the box is loaded), only there so a hang fails the case. */
-export const HANG_BOUND = Duration.seconds(25)
+export const HANG_BOUND = Duration.seconds(20)
 
 export class Hang extends Error {
   constructor(what: string) {
