@@ -15,9 +15,12 @@
  * wrappers are seen; errors in other processes (the CLI tests' child emulator) — they reach the
  * tests as text, through errors this process creates; values thrown or failed that are not Errors.
  */
-const recorded: Array<Error> = []
+interface RecorderState {
+  readonly recorded: Array<Error>
+  readonly original: ErrorConstructor
+}
 
-const recording = <C extends object>(ctor: C): C =>
+const recording = <C extends object>(ctor: C, recorded: Array<Error>): C =>
   new Proxy(ctor, {
     construct(target, args, newTarget) {
       const instance = Reflect.construct(target as never, args, newTarget) as Error
@@ -31,14 +34,23 @@ const recording = <C extends object>(ctor: C): C =>
     }
   })
 
-const installed = Symbol.for("effect-snowflake/test/errorRecorder")
+// Installed once per process: the state lives on globalThis, so a second evaluation of this
+// module (another module graph in the same worker) drains the same list and patches nothing twice.
+const key = Symbol.for("effect-snowflake/test/errorRecorder")
 const global = globalThis as unknown as Record<string | symbol, unknown>
-if (global[installed] !== true) {
-  global[installed] = true
-  for (const name of ["Error", "TypeError", "RangeError", "SyntaxError", "AggregateError"] as const) {
-    global[name] = recording(global[name] as object)
-  }
-}
+const state: RecorderState =
+  (global[key] as RecorderState | undefined) ??
+  (() => {
+    const fresh: RecorderState = { recorded: [], original: globalThis.Error }
+    for (const name of ["Error", "TypeError", "RangeError", "SyntaxError", "AggregateError"] as const) {
+      global[name] = recording(global[name] as object, fresh.recorded)
+    }
+    global[key] = fresh
+    return fresh
+  })()
+
+/** The real Error constructor, for errors the scan itself raises (no recorder frame in their stack). */
+export const UnrecordedError: ErrorConstructor = state.original
 
 /** The errors created since the last call, forgotten by this call. */
-export const drainRecordedErrors = (): ReadonlyArray<Error> => recorded.splice(0, recorded.length)
+export const drainRecordedErrors = (): ReadonlyArray<Error> => state.recorded.splice(0, state.recorded.length)

@@ -11,7 +11,7 @@
 import { inspect } from "node:util"
 import * as Cause from "effect/Cause"
 import { afterAll, afterEach } from "vitest"
-import { drainRecordedErrors } from "./errorRecorder.js"
+import { drainRecordedErrors, UnrecordedError } from "./errorRecorder.js"
 import { knownSecrets, secretShapes } from "./secrets.js"
 
 const safely = (render: () => string): string => {
@@ -90,7 +90,7 @@ export const scanRecordedErrors = (): ReadonlyArray<string> => {
 const report = (where: string, leaks: ReadonlyArray<string>) => {
   if (leaks.length === 0) return
   const unique = [...new Set(leaks)]
-  const failure = new Error(
+  const failure = new UnrecordedError(
     `secret scan (${where}): ${unique.length} error(s) carry a test secret:\n  ${unique.join("\n  ")}`
   )
   drainRecordedErrors()
