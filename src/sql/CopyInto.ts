@@ -122,25 +122,29 @@ export const validationMode = option("validationMode")
 
 const fail = (message: string) => Either.left(new FileFormatError({ message }))
 
-/** No `;`, comment marker or unbalanced quote outside string literals. */
+/**
+ * No `;`, comment marker or unbalanced quote outside string literals and quoted identifiers. Both
+ * kinds of quote are tracked: a `"` taken for plain text would let `"'"; DROP TABLE t; SELECT 1 AS "'"`
+ * pass as one string literal while SQL reads an identifier, a statement break and a second statement.
+ */
 const safeExpression = (expression: string): boolean => {
-  let inString = false
+  let quote: "'" | '"' | undefined
   for (let i = 0; i < expression.length; i++) {
     const c = expression[i]
-    if (inString) {
-      if (c === "\\") i++
-      else if (c === "'") {
-        if (expression[i + 1] === "'") i++
-        else inString = false
+    if (quote !== undefined) {
+      if (quote === "'" && c === "\\") i++
+      else if (c === quote) {
+        if (expression[i + 1] === quote) i++
+        else quote = undefined
       }
       continue
     }
-    if (c === "'") inString = true
+    if (c === "'" || c === '"') quote = c
     else if (c === ";") return false
     else if ((c === "-" && expression[i + 1] === "-") || (c === "/" && expression[i + 1] === "*"))
       return false
   }
-  return !inString && expression.trim() !== ""
+  return quote === undefined && expression.trim() !== ""
 }
 
 const formatsForMatchByName = new Set(["JSON", "PARQUET", "AVRO", "ORC", "CSV", "Named"])

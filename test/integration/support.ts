@@ -5,9 +5,10 @@ import * as Redacted from "effect/Redacted"
 import { Emulator, type EmulatorOptions } from "../../src/emulator/index.js"
 import * as Snowflake from "../../src/layers/Snowflake.js"
 import type { SnowflakeOptions } from "../../src/services/SnowflakeOptions.js"
+import { passwords } from "../support/secrets.js"
 
 export const USER = "ALICE"
-export const PASSWORD = "correct-horse-battery-staple"
+export const PASSWORD = passwords.alice
 
 export const emulatorOptions: EmulatorOptions = {
   users: [{ name: USER, password: PASSWORD }],
