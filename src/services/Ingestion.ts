@@ -34,7 +34,7 @@ import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from ".
 import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
 import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
-import type { QueryResult } from "./ResultSet.js"
+import type { QueryResult } from "./rowDecoding.js"
 import { StageManager, type StageManagerService } from "./StageManager.js"
 
 /** One file's outcome (a row of COPY INTO's result). */

@@ -35,6 +35,7 @@ import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
 import { expandPath, type LocalFile, localFile } from "./localFiles.js"
 import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
+import { postQuery } from "./Statements.js"
 import {
   coalesce,
   counted,
@@ -312,14 +313,7 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
 export const transferInstruction = (pool: SessionPoolService, sqlText: string) =>
   pool.withSession((session) =>
     Effect.gen(function* () {
-      const envelope = yield* session.request({
-        method: "POST",
-        path: "/queries/v1/query-request",
-        body: { sqlText, disableOfflineChunks: false },
-        accept: "json",
-        requestId: globalThis.crypto.randomUUID(),
-        retryMarkers: true
-      })
+      const envelope = yield* postQuery(session, { sqlText, disableOfflineChunks: false }, { accept: "json" })
       if (isInProgress(envelope.code)) {
         return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
       }
