@@ -11,14 +11,17 @@
  *
  * Closing the layer's scope logs every pooled session out.
  */
-import type * as FileSystem from "@effect/platform/FileSystem"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import type { InvalidConfig, SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
+import type { Backend } from "../services/Backend.js"
 import * as CloudStorageService from "../services/CloudStorage.js"
 import * as IngestionService from "../services/Ingestion.js"
 import * as QueryEngine from "../services/QueryEngine.js"
@@ -29,6 +32,7 @@ import * as StageManager from "../services/StageManager.js"
 import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
+import { reportTypeErrors } from "../simulation/typeErrors.js"
 
 export type { Column } from "../protocol/decode/index.js"
 export type { RejectedRecord } from "../services/bulkRejects.js"
@@ -87,61 +91,60 @@ export type { UrlOptions as CloudStorageOptions } from "../services/CloudStorage
 /** What every layer below provides. */
 export type Services = QueryEngine.QueryEngine | StageManager.StageManager | IngestionService.Ingestion
 
-/** Stages and Ingestion beside a client; `stages` decides where PUT/GET sessions come from. */
-const withIngestion = <E, R, E2, R2>(
-  engine: Layer.Layer<QueryEngine.QueryEngine, E, R>,
-  stages: Layer.Layer<StageManager.StageManager, E2, R2 | QueryEngine.QueryEngine>
-): Layer.Layer<Services, E | E2, Exclude<R2, QueryEngine.QueryEngine> | R> => {
-  const stagesLive = stages.pipe(Layer.provide(engine))
-  const ingestion = IngestionService.layer.pipe(Layer.provide(Layer.merge(engine, stagesLive)))
-  return Layer.mergeAll(engine, stagesLive, ingestion)
-}
-
-/** StageManager over a live session pool and the object stores. */
-const liveStages = <E, R>(
-  live: Layer.Layer<SessionPool.SessionPool | SnowflakeConfig.SnowflakeConfig, E, R>
-) =>
-  StageManager.layer.pipe(
-    Layer.provide(Layer.merge(live, CloudStorageService.layerFromConfig.pipe(Layer.provide(live))))
-  )
-
-/** The statement layer over the live service, and the configuration it was built with. */
-const liveStatements = <E, R>(
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<
-  Statements.Statements | SnowflakeConfig.SnowflakeConfig | SessionPool.SessionPool,
-  E,
-  R | HttpClient.HttpClient | FileSystem.FileSystem
-> => {
-  const transport = Transport.layer
-  const auth = Authenticator.layer
-  const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, auth)))
-  return Statements.layer.pipe(Layer.provideMerge(Layer.merge(pool, transport)), Layer.provideMerge(config))
-}
-
-/** Everything below the client, given its configuration layer. */
-const fromConfig = <E, R>(
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<Services, E | InvalidConfig, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
-  const live = liveStatements(config)
-  return withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
-}
+/** The configuration, resolved: from explicit options, or from `SNOWFLAKE_*` with overrides. */
+type LoadConfig = Effect.Effect<SnowflakeConfig.ResolvedConfig, InvalidConfig>
+const fromOptions = (options: SnowflakeOptions): LoadConfig => SnowflakeConfig.resolve(options)
+const fromEnvironment = (overrides?: Partial<SnowflakeOptions>): LoadConfig =>
+  Effect.flatMap(SnowflakeConfig.loadOptions(overrides), SnowflakeConfig.resolve)
 
 /**
- * Recording or replaying, given the configuration used when recording. The client, Stages and
- * Ingestion all record to (or replay from) the one cassette; the live Stages and Ingestion under a
- * recording run on the live client, so only the operations the program called are recorded.
+ * The live backend, built in order: config → transport → auth → pool → statements, and the stage
+ * transfers and loads over them. Closing the scope logs every pooled session out.
  */
-const simulated = <E, R>(
-  mode: "record" | "replay",
-  cassette: string,
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<Services, E | SnowflakeError, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
-  if (mode === "replay") return Simulation.replayingServices(cassette)
-  const live = liveStatements(config)
-  const liveServices = withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
-  return Simulation.recordingServices(cassette).pipe(Layer.provide(Layer.merge(live, liveServices)))
+const live = (
+  config: SnowflakeConfig.ResolvedConfig
+): Effect.Effect<Backend, InvalidConfig, Scope.Scope | HttpClient.HttpClient | FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const fs = yield* FileSystem.FileSystem
+    const transport = Transport.makeWith(config, http)
+    const authenticator = Authenticator.makeWith(config, fs, Authenticator.signWithPem)
+    const pool = yield* SessionPool.makeWith({ config, transport, authenticator })
+    const statements = Statements.makeWith(config, transport, pool)
+    // Stage transfers and loads run on the live statements, whatever the public client is.
+    const client = QueryEngine.makeWith(statements)
+    const storage = yield* CloudStorageService.makeFromConfig(config, http, fs)
+    const stages = StageManager.makeLive(pool, client, storage, fs)
+    const loads = IngestionService.makeLoads(client, StageManager.traced(stages))
+    return { statements, stages, loads, replayed: false }
+  })
+
+/** The public services over a backend, with their spans: the same live, recording or replaying. */
+const services = (backend: Backend): Context.Context<Services> => {
+  const client = QueryEngine.makeWith(backend.statements)
+  const engine = backend.replayed ? reportTypeErrors(client) : client
+  const ingestion = IngestionService.traced({ ...IngestionService.makeChecks(engine), ...backend.loads })
+  return Context.make(QueryEngine.QueryEngine, engine).pipe(
+    Context.add(StageManager.StageManager, StageManager.traced(backend.stages)),
+    Context.add(IngestionService.Ingestion, ingestion)
+  )
 }
+
+/** The client as a layer, given how its backend is made (live, recording or replaying). */
+const make = <E, R>(
+  backend: Effect.Effect<Backend, E, R>
+): Layer.Layer<Services, E, Exclude<R, Scope.Scope>> => Layer.scopedContext(Effect.map(backend, services))
+
+/** Recording or replaying: the backend is the one piece that changes. */
+const simulated = (mode: "record" | "replay", cassette: string, config: LoadConfig) =>
+  make(
+    mode === "replay"
+      ? Simulation.replaying(cassette)
+      : Effect.gen(function* () {
+          const resolved = yield* config
+          return yield* Simulation.recording(cassette, resolved, yield* live(resolved))
+        })
+  )
 
 /** `SNOWFLAKE_SIMULATION_MODE` decides between the live client and a simulated one. */
 const fromConfigOrSimulated = (
@@ -150,8 +153,8 @@ const fromConfigOrSimulated = (
   Layer.unwrapEffect(
     Effect.map(SnowflakeConfig.loadSimulation, (settings) =>
       settings.mode === "disabled"
-        ? fromConfig(SnowflakeConfig.layerConfig(overrides))
-        : simulated(settings.mode, settings.cassette, SnowflakeConfig.layerConfig(overrides))
+        ? make(Effect.flatMap(fromEnvironment(overrides), live))
+        : simulated(settings.mode, settings.cassette, fromEnvironment(overrides))
     )
   )
 
@@ -161,7 +164,7 @@ const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
 export const layerWithoutNode = (
   options: SnowflakeOptions
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
-  fromConfig(SnowflakeConfig.layer(options))
+  make(Effect.flatMap(fromOptions(options), live))
 
 /** `layerConfig` for other runtimes. */
 export const layerConfigWithoutNode = (
@@ -209,9 +212,7 @@ export const layerSimulatedWithoutNode = (
   simulated(
     options.mode,
     options.cassette,
-    options.connection === undefined
-      ? SnowflakeConfig.layerConfig()
-      : SnowflakeConfig.layer(options.connection)
+    options.connection === undefined ? fromEnvironment() : fromOptions(options.connection)
   )
 
 /** `layerSimulatedWithoutNode` with the Node HttpClient and FileSystem. */

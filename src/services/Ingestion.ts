@@ -169,9 +169,35 @@ const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stre
 const renderSql = (copy: CopyInto.CopyInto) =>
   Either.match(CopyInto.render(copy), { onLeft: Effect.fail, onRight: Effect.succeed })
 
+/** The loads: what a simulation records and replays as whole operations (services/Backend.ts). */
+export type Loads = Pick<IngestionService, "copyInto" | "bulkInsert">
+
+/** Each call's span, the same live and replayed (`traced`), and on the calls a load makes itself. */
+const spans = {
+  copyInto: (copy: CopyInto.CopyInto) =>
+    Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }),
+  validate: (copy: CopyInto.CopyInto) =>
+    Effect.withSpan("Snowflake.Ingestion.validate", { attributes: { table: copy.table.join(".") } }),
+  preview: (copy: CopyInto.CopyInto, rows: number) =>
+    Effect.withSpan("Snowflake.Ingestion.preview", { attributes: { table: copy.table.join("."), rows } }),
+  bulkInsert: (table: string, options: BulkInsertOptions | undefined) =>
+    Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
+      attributes: { table, format: options?.format ?? "csv" }
+    })
+}
+
+/** The service with a span per call: over the live loads, a recording or a replay alike. */
+export const traced = (service: IngestionService): IngestionService => ({
+  copyInto: (copy) => spans.copyInto(copy)(service.copyInto(copy)),
+  validate: (copy, options) => spans.validate(copy)(service.validate(copy, options)),
+  preview: (copy, rows) => spans.preview(copy, rows)(service.preview(copy, rows)),
+  bulkInsert: (table, records, options) =>
+    spans.bulkInsert(table, options)(service.bulkInsert(table, records, options))
+})
+
 /**
- * `validate` and `preview`: statements only (no transfer), so the simulation layers build them
- * over their recording or replaying engine.
+ * `validate` and `preview`: statements only (no transfer), so they run on whichever client the
+ * service is built over — live, recording or replaying — and are never recorded as loads.
  */
 export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "validate" | "preview"> => {
   const validate = (copy: CopyInto.CopyInto, options: ValidateOptions = {}) =>
@@ -179,7 +205,7 @@ export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "
       const mode = options.all === true ? "RETURN_ALL_ERRORS" : "RETURN_ERRORS"
       const result = yield* engine.execute(yield* renderSql(CopyInto.validationMode(mode)(copy)))
       return parseValidationRows(result.rows)
-    }).pipe(Effect.withSpan("Snowflake.Ingestion.validate", { attributes: { table: copy.table.join(".") } }))
+    })
 
   const preview = (copy: CopyInto.CopyInto, rows: number) =>
     Effect.gen(function* () {
@@ -189,14 +215,13 @@ export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "
         })
       }
       return yield* engine.execute(yield* renderSql(CopyInto.validationMode(`RETURN_${rows}_ROWS`)(copy)))
-    }).pipe(
-      Effect.withSpan("Snowflake.Ingestion.preview", { attributes: { table: copy.table.join("."), rows } })
-    )
+    })
 
   return { validate, preview }
 }
 
-export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService => {
+/** COPY INTO and bulk inserts on a live client and Stages, without the outer span (`traced`). */
+export const makeLoads = (engine: QueryEngineService, stages: StageManagerService): Loads => {
   const checks = makeChecks(engine)
   const copyInto = (copy: CopyInto.CopyInto) =>
     Effect.gen(function* () {
@@ -207,7 +232,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
       }
       const result = yield* engine.execute(yield* renderSql(copy))
       return parseCopyResult(result.rows)
-    }).pipe(Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }))
+    })
 
   const bulkInsert = <E = never>(table: string, records: Records<E>, options: BulkInsertOptions = {}) =>
     Effect.scoped(
@@ -304,15 +329,17 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
             // (bulkRejects.ts); the whole directory goes afterwards in any case
             CopyInto.onError(options.onError ?? "ABORT_STATEMENT")
           )
-          const check = (c: CopyInto.CopyInto) => checks.validate(c, { all: true })
-          const result = yield* copyInto(copy).pipe(
-            // a load that stopped at a bad record (ABORT_STATEMENT) says which record of the input
-            Effect.catchAll((error) =>
-              Effect.flatMap(abortedRecord(check, copy, error, put.records), (index) =>
-                Effect.fail(index === undefined ? error : atRecord(error, index))
+          const check = (c: CopyInto.CopyInto) => spans.validate(c)(checks.validate(c, { all: true }))
+          const result = yield* spans
+            .copyInto(copy)(copyInto(copy))
+            .pipe(
+              // a load that stopped at a bad record (ABORT_STATEMENT) says which record of the input
+              Effect.catchAll((error) =>
+                Effect.flatMap(abortedRecord(check, copy, error, put.records), (index) =>
+                  Effect.fail(index === undefined ? error : atRecord(error, index))
+                )
               )
             )
-          )
           const rejected = sent - result.rowsLoaded
           const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
           if (rejected > 0 && explained === 0) {
@@ -333,14 +360,14 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         })
         return yield* load.pipe(Effect.ensuring(Effect.ignore(stages.remove(`${directory}/`))))
       })
-    ).pipe(
-      Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
-        attributes: { table, format: options.format ?? "csv" }
-      })
     )
 
-  return { copyInto, ...checks, bulkInsert }
+  return { copyInto, bulkInsert }
 }
+
+/** The live service, spans included. */
+export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService =>
+  traced({ ...makeChecks(engine), ...makeLoads(engine, stages) })
 
 export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(
   function* () {

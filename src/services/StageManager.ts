@@ -326,7 +326,24 @@ export const transferInstruction = (pool: SessionPoolService, sqlText: string) =
     })
   )
 
-export const makeWith = (
+/** The service with a span per call: over the live transfers, a recording or a replay alike. */
+export const traced = (stages: StageManagerService): StageManagerService => ({
+  put: (source, stage, options) =>
+    stages
+      .put(source, stage, options)
+      .pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } })),
+  get: (stagePath, localDir, options) =>
+    stages
+      .get(stagePath, localDir, options)
+      .pipe(Effect.withSpan("Snowflake.Stages.get", { attributes: { stage: stagePath } })),
+  list: (stage, pattern) =>
+    stages.list(stage, pattern).pipe(Effect.withSpan("Snowflake.Stages.list", { attributes: { stage } })),
+  remove: (stage, pattern) =>
+    stages.remove(stage, pattern).pipe(Effect.withSpan("Snowflake.Stages.remove", { attributes: { stage } }))
+})
+
+/** The live transfers, without spans (`traced` adds them). */
+export const makeLive = (
   pool: SessionPoolService,
   engine: QueryEngineService,
   storage: CloudStorageService,
@@ -423,7 +440,7 @@ export const makeWith = (
         )
       )
       return results.flat()
-    }).pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } }))
+    })
 
   const get = (stagePath: string, localDir: string, options: GetOptions = {}) =>
     Effect.scoped(
@@ -457,7 +474,7 @@ export const makeWith = (
           { concurrency: Math.max(1, options.parallel ?? plan.parallel) }
         )
       })
-    ).pipe(Effect.withSpan("Snowflake.Stages.get", { attributes: { stage: stagePath } }))
+    )
 
   const field = (record: Record<string, unknown>, name: string): unknown => {
     if (name in record) return record[name]
@@ -480,7 +497,7 @@ export const makeWith = (
           lastModified: text(field(r, "last_modified"))
         })
       )
-    }).pipe(Effect.withSpan("Snowflake.Stages.list", { attributes: { stage } }))
+    })
 
   const remove = (stage: string, pattern?: string) =>
     Effect.gen(function* () {
@@ -491,7 +508,7 @@ export const makeWith = (
       return result.rows.map(
         (r): RemovedFile => ({ name: String(field(r, "name")), result: String(field(r, "result") ?? "") })
       )
-    }).pipe(Effect.withSpan("Snowflake.Stages.remove", { attributes: { stage } }))
+    })
 
   return { put, get, list, remove }
 }
@@ -501,7 +518,9 @@ export const make: Effect.Effect<
   never,
   SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
 > = Effect.gen(function* () {
-  return makeWith(yield* SessionPool, yield* QueryEngine, yield* CloudStorage, yield* FileSystem.FileSystem)
+  return traced(
+    makeLive(yield* SessionPool, yield* QueryEngine, yield* CloudStorage, yield* FileSystem.FileSystem)
+  )
 })
 
 export const layer: Layer.Layer<
@@ -509,9 +528,3 @@ export const layer: Layer.Layer<
   never,
   SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
 > = Layer.effect(StageManager, make)
-
-/** Stages for a client without live sessions (a replayed simulation): every call fails, typed. */
-export const layerUnavailable = (reason: string): Layer.Layer<StageManager> => {
-  const fail = () => Effect.fail(new StageUploadError({ message: `Stages are not available: ${reason}` }))
-  return Layer.succeed(StageManager, { put: fail, get: fail, list: fail, remove: fail })
-}

@@ -14,13 +14,7 @@ import * as ResultStream from "../streams/ResultStream.js"
 import type * as Cassette from "./Cassette.js"
 import { fromRecorded } from "./codec.js"
 import * as Fingerprint from "./Fingerprint.js"
-import * as Playback from "./Playback.js"
-
-export { describeRequest } from "./Playback.js"
-
-/** A replaying `Statements` with a playback of its own. */
-export const make = (cassette: Cassette.Cassette, source: string): Effect.Effect<StatementsService> =>
-  Effect.map(Playback.make(cassette, source), makeWith)
+import type * as Playback from "./Playback.js"
 
 /** The replaying `Statements`, served from `playback`. */
 export const makeWith = (playback: Playback.Playback): StatementsService => {
