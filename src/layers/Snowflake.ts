@@ -22,28 +22,19 @@ import type * as Scope from "effect/Scope"
 import type { InvalidConfig, SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
 import type { Backend } from "../services/Backend.js"
+import * as ClientService from "../services/Client.js"
 import * as CloudStorageService from "../services/CloudStorage.js"
 import * as IngestionService from "../services/Ingestion.js"
-import * as QueryEngine from "../services/QueryEngine.js"
 import * as SessionPool from "../services/SessionPool.js"
 import * as SnowflakeConfig from "../services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../services/SnowflakeOptions.js"
-import * as StageManager from "../services/StageManager.js"
+import * as StagesService from "../services/Stages.js"
 import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
 import { reportTypeErrors } from "../simulation/typeErrors.js"
 
 export type { Column } from "../protocol/decode/index.js"
-export type { RejectedRecord } from "../services/bulkRejects.js"
-export type { CopyValidationError } from "../services/copyValidation.js"
-export type {
-  BulkInsertOptions,
-  BulkInsertResult,
-  CopyFileResult,
-  CopyResult,
-  ValidateOptions
-} from "../services/Ingestion.js"
 export type {
   ArrayRow,
   AwaitOptions,
@@ -56,7 +47,16 @@ export type {
   QueryStatusInfo,
   RowMode,
   SchemaOptions
-} from "../services/QueryEngine.js"
+} from "../services/Client.js"
+export type {
+  BulkInsertOptions,
+  BulkInsertResult,
+  CopyFileResult,
+  CopyResult,
+  ValidateOptions
+} from "../services/Ingestion.js"
+export type { RejectedRecord } from "../services/ingestion/bulkRejects.js"
+export type { CopyValidationError } from "../services/ingestion/copyValidation.js"
 export type {
   AuthOptions,
   AuthType,
@@ -66,12 +66,12 @@ export type {
 } from "../services/SnowflakeOptions.js"
 
 /** The client: `const sf = yield* Snowflake.Client`. */
-export const Client = QueryEngine.QueryEngine
-export type Client = QueryEngine.QueryEngineService
+export const Client = ClientService.Client
+export type Client = ClientService.ClientService
 
 /** PUT / GET / LIST / REMOVE: `const stages = yield* Snowflake.Stages`. */
-export const Stages = StageManager.StageManager
-export type Stages = StageManager.StageManagerService
+export const Stages = StagesService.Stages
+export type Stages = StagesService.StagesService
 
 /** COPY INTO and bulk inserts: `const ingestion = yield* Snowflake.Ingestion`. */
 export const Ingestion = IngestionService.Ingestion
@@ -89,7 +89,7 @@ export type CloudStorage = CloudStorageService.CloudStorageService
 export type { UrlOptions as CloudStorageOptions } from "../services/CloudStorage.js"
 
 /** What every layer below provides. */
-export type Services = QueryEngine.QueryEngine | StageManager.StageManager | IngestionService.Ingestion
+export type Services = ClientService.Client | StagesService.Stages | IngestionService.Ingestion
 
 /** The configuration, resolved: from explicit options, or from `SNOWFLAKE_*` with overrides. */
 type LoadConfig = Effect.Effect<SnowflakeConfig.ResolvedConfig, InvalidConfig>
@@ -112,20 +112,20 @@ const live = (
     const pool = yield* SessionPool.makeWith({ config, transport, authenticator })
     const statements = Statements.makeWith(config, transport, pool)
     // Stage transfers and loads run on the live statements, whatever the public client is.
-    const client = QueryEngine.makeWith(statements)
+    const client = ClientService.makeWith(statements)
     const storage = yield* CloudStorageService.makeFromConfig(config, http, fs)
-    const stages = StageManager.makeLive(pool, client, storage, fs)
-    const loads = IngestionService.makeLoads(client, StageManager.traced(stages))
+    const stages = StagesService.makeLive(pool, client, storage, fs)
+    const loads = IngestionService.makeLoads(client, StagesService.traced(stages))
     return { statements, stages, loads, replayed: false }
   })
 
 /** The public services over a backend, with their spans: the same live, recording or replaying. */
 const services = (backend: Backend): Context.Context<Services> => {
-  const client = QueryEngine.makeWith(backend.statements)
+  const client = ClientService.makeWith(backend.statements)
   const engine = backend.replayed ? reportTypeErrors(client) : client
   const ingestion = IngestionService.traced({ ...IngestionService.makeChecks(engine), ...backend.loads })
-  return Context.make(QueryEngine.QueryEngine, engine).pipe(
-    Context.add(StageManager.StageManager, StageManager.traced(backend.stages)),
+  return Context.make(ClientService.Client, engine).pipe(
+    Context.add(StagesService.Stages, StagesService.traced(backend.stages)),
     Context.add(IngestionService.Ingestion, ingestion)
   )
 }

@@ -27,15 +27,15 @@ import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
 import { jsonLines } from "../streams/export/jsonLines.js"
-import { targetColumns } from "./bulkColumns.js"
-import { putInFiles } from "./bulkFiles.js"
-import { parquetBody } from "./bulkParquet.js"
-import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./bulkRejects.js"
-import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
-import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
-import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
+import { Client, type ClientService } from "./Client.js"
+import { targetColumns } from "./ingestion/bulkColumns.js"
+import { putInFiles } from "./ingestion/bulkFiles.js"
+import { parquetBody } from "./ingestion/bulkParquet.js"
+import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./ingestion/bulkRejects.js"
+import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./ingestion/copyRows.js"
+import { type CopyValidationError, parseValidationRows } from "./ingestion/copyValidation.js"
 import type { QueryResult } from "./rowDecoding.js"
-import { StageManager, type StageManagerService } from "./StageManager.js"
+import { Stages, type StagesService } from "./Stages.js"
 
 /** One file's outcome (a row of COPY INTO's result). */
 export interface CopyFileResult {
@@ -199,7 +199,7 @@ export const traced = (service: IngestionService): IngestionService => ({
  * `validate` and `preview`: statements only (no transfer), so they run on whichever client the
  * service is built over — live, recording or replaying — and are never recorded as loads.
  */
-export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "validate" | "preview"> => {
+export const makeChecks = (engine: ClientService): Pick<IngestionService, "validate" | "preview"> => {
   const validate = (copy: CopyInto.CopyInto, options: ValidateOptions = {}) =>
     Effect.gen(function* () {
       const mode = options.all === true ? "RETURN_ALL_ERRORS" : "RETURN_ERRORS"
@@ -221,7 +221,7 @@ export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "
 }
 
 /** COPY INTO and bulk inserts on a live client and Stages, without the outer span (`traced`). */
-export const makeLoads = (engine: QueryEngineService, stages: StageManagerService): Loads => {
+export const makeLoads = (engine: ClientService, stages: StagesService): Loads => {
   const checks = makeChecks(engine)
   const copyInto = (copy: CopyInto.CopyInto) =>
     Effect.gen(function* () {
@@ -366,13 +366,11 @@ export const makeLoads = (engine: QueryEngineService, stages: StageManagerServic
 }
 
 /** The live service, spans included. */
-export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService =>
+export const makeWith = (engine: ClientService, stages: StagesService): IngestionService =>
   traced({ ...makeChecks(engine), ...makeLoads(engine, stages) })
 
-export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(
-  function* () {
-    return makeWith(yield* QueryEngine, yield* StageManager)
-  }
-)
+export const make: Effect.Effect<IngestionService, never, Client | Stages> = Effect.gen(function* () {
+  return makeWith(yield* Client, yield* Stages)
+})
 
-export const layer: Layer.Layer<Ingestion, never, QueryEngine | StageManager> = Layer.effect(Ingestion, make)
+export const layer: Layer.Layer<Ingestion, never, Client | Stages> = Layer.effect(Ingestion, make)

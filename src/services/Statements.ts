@@ -1,7 +1,7 @@
 /**
  * Statements: the client's execution layer below decoding. Each method sends a statement (or asks
  * about one) and answers with what the wire carried — rowtype and raw string cells — never with
- * decoded rows. `QueryEngine` (`Snowflake.Client`) decorates this with decoding, row schemas,
+ * decoded rows. `Client` (`Snowflake.Client`) decorates this with decoding, row schemas,
  * spans and metrics; the simulation layer records and replays at this level, so a replayed result
  * goes through the very same decoders as a live one.
  *

@@ -13,7 +13,7 @@ import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import type { Loads } from "../services/Ingestion.js"
-import type { DownloadResult, GetOptions, StageManagerService } from "../services/StageManager.js"
+import type { DownloadResult, GetOptions, StagesService } from "../services/Stages.js"
 import type * as Cassette from "./Cassette.js"
 import * as Fp from "./IngestionFingerprint.js"
 import * as Codec from "./ingestionCodec.js"
@@ -27,10 +27,10 @@ const base64 = (bytes: Uint8Array) =>
 
 export const make = (
   tape: Tape,
-  stages: StageManagerService,
+  stages: StagesService,
   loads: Loads,
   fs: FileSystem.FileSystem
-): { readonly stages: StageManagerService; readonly loads: Loads } => {
+): { readonly stages: StagesService; readonly loads: Loads } => {
   const defaults = tape.defaults
   const scrub = Codec.localPathScrubber([])
   const localScrub = (dir: string) => Codec.localPathScrubber([dir])
@@ -55,7 +55,7 @@ export const make = (
       return { download: { results, bytes, ...(files._tag === "Some" ? { files: files.value } : {}) } }
     })
 
-  const recordedStages: StageManagerService = {
+  const recordedStages: StagesService = {
     put: (source, stage, options) =>
       Effect.scoped(
         Effect.flatMap(Fp.putToSend(fs, defaults, source, stage, options), ({ request, source: sent }) => {

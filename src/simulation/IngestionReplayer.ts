@@ -6,7 +6,7 @@
  * GET writes the recorded files into the local directory, as the live GET did; a GET whose files
  * were too large to keep (IngestionRecorder.ts) fails with `SimulationNotRecorded`.
  *
- * Spans are the public services' (StageManager.traced, Ingestion.traced), above this replay as
+ * Spans are the public services' (Stages.traced, Ingestion.traced), above this replay as
  * above the live services.
  */
 import * as nodePath from "node:path"
@@ -16,7 +16,7 @@ import { StageUploadError } from "../errors/Ingestion.js"
 import { SimulationNotRecorded } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import type { Loads } from "../services/Ingestion.js"
-import type { DownloadResult, StageManagerService } from "../services/StageManager.js"
+import type { DownloadResult, StagesService } from "../services/Stages.js"
 import type { RecordedDownload } from "./IngestionCassette.js"
 import * as Fingerprints from "./IngestionFingerprint.js"
 import { MAX_RECORDED_DOWNLOAD_BYTES } from "./IngestionRecorder.js"
@@ -26,7 +26,7 @@ import type { Playback } from "./Playback.js"
 export const make = (
   playback: Playback,
   fs: FileSystem.FileSystem
-): { readonly stages: StageManagerService; readonly loads: Loads } => {
+): { readonly stages: StagesService; readonly loads: Loads } => {
   const defaults = playback.cassette.context
   const { answer, source } = playback
 
@@ -62,7 +62,7 @@ export const make = (
       return rows
     })
 
-  const stages: StageManagerService = {
+  const stages: StagesService = {
     put: (put, stage, options) =>
       Effect.flatMap(Fingerprints.put(fs, defaults, put, stage, options), (request) =>
         answer(request, "PUT result", (r) => r.uploads?.map(Codec.fromRecordedUpload))

@@ -55,7 +55,7 @@ const clientFor = (url: string) =>
     return yield* Effect.provide(Snowflake.Client, context)
   })
 
-describe("QueryEngine (wire level)", () => {
+describe("Client (wire level)", () => {
   it.scopedLive("sends QUERY_TAG, STATEMENT_TIMEOUT_IN_SECONDS and named bindings; follows 333333", () =>
     Effect.gen(function* () {
       const server = yield* gsServer((request) => {

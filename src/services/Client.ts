@@ -120,7 +120,7 @@ type AwaitResult = {
   ): Effect.Effect<RowDecoding.QueryResult<ObjectRow>, SnowflakeError>
 }
 
-export interface QueryEngineService {
+export interface ClientService {
   readonly execute: Execute
   readonly executeMulti: ExecuteMulti
   readonly stream: StreamRows
@@ -132,16 +132,15 @@ export interface QueryEngineService {
   readonly cancel: (queryId: string) => Effect.Effect<void, SnowflakeError>
 }
 
-export class QueryEngine extends Context.Tag("effect-snowflake/Client")<QueryEngine, QueryEngineService>() {}
+export class Client extends Context.Tag("effect-snowflake/Client")<Client, ClientService>() {}
 
 const toQuery = (input: QueryInput): Query.Query => (typeof input === "string" ? Query.make(input) : input)
 
-export const make: Effect.Effect<QueryEngineService, never, Statements> = Effect.map(
-  Statements,
-  (statements) => makeWith(statements)
+export const make: Effect.Effect<ClientService, never, Statements> = Effect.map(Statements, (statements) =>
+  makeWith(statements)
 )
 
-export const makeWith = (statements: StatementsService): QueryEngineService => {
+export const makeWith = (statements: StatementsService): ClientService => {
   /** Metrics around one public call. */
   const measured = <A>(effect: Effect.Effect<A, SnowflakeError>) =>
     Effect.gen(function* () {
@@ -267,4 +266,4 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
 }
 
 /** The client over any `Statements`: live, recording or replaying. */
-export const layer: Layer.Layer<QueryEngine, never, Statements> = Layer.effect(QueryEngine, make)
+export const layer: Layer.Layer<Client, never, Statements> = Layer.effect(Client, make)

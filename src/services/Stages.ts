@@ -31,9 +31,9 @@ import { materialFor, TransferInstruction } from "../protocol/transfer/stageInfo
 import { isInProgress } from "../protocol/wire/query.js"
 import { literal } from "../sql/identifier.js"
 import { stageReference } from "../sql/stage.js"
+import { Client, type ClientService } from "./Client.js"
 import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
-import { expandPath, type LocalFile, localFile } from "./localFiles.js"
-import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
+import { expandPath, type LocalFile, localFile } from "./ingestion/localFiles.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { postQuery } from "./Statements.js"
 import {
@@ -100,7 +100,7 @@ export interface RemovedFile {
   readonly result: string
 }
 
-export interface StageManagerService {
+export interface StagesService {
   readonly put: <E = never>(
     source: PutSource<E>,
     stage: string,
@@ -118,10 +118,7 @@ export interface StageManagerService {
   ) => Effect.Effect<ReadonlyArray<RemovedFile>, SnowflakeError>
 }
 
-export class StageManager extends Context.Tag("effect-snowflake/Stages")<
-  StageManager,
-  StageManagerService
->() {}
+export class Stages extends Context.Tag("effect-snowflake/Stages")<Stages, StagesService>() {}
 
 const decodeInstruction = Schema.decodeUnknown(TransferInstruction)
 
@@ -327,7 +324,7 @@ export const transferInstruction = (pool: SessionPoolService, sqlText: string) =
   )
 
 /** The service with a span per call: over the live transfers, a recording or a replay alike. */
-export const traced = (stages: StageManagerService): StageManagerService => ({
+export const traced = (stages: StagesService): StagesService => ({
   put: (source, stage, options) =>
     stages
       .put(source, stage, options)
@@ -345,10 +342,10 @@ export const traced = (stages: StageManagerService): StageManagerService => ({
 /** The live transfers, without spans (`traced` adds them). */
 export const makeLive = (
   pool: SessionPoolService,
-  engine: QueryEngineService,
+  engine: ClientService,
   storage: CloudStorageService,
   fs: FileSystem.FileSystem
-): StageManagerService => {
+): StagesService => {
   const { uploadOne, downloadOne, ioError } = makeTransfers(fs)
   const expand = (path: string) => expandPath(fs, path)
   const instruction = (sqlText: string) => transferInstruction(pool, sqlText)
@@ -514,17 +511,14 @@ export const makeLive = (
 }
 
 export const make: Effect.Effect<
-  StageManagerService,
+  StagesService,
   never,
-  SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
+  SessionPool | Client | CloudStorage | FileSystem.FileSystem
 > = Effect.gen(function* () {
   return traced(
-    makeLive(yield* SessionPool, yield* QueryEngine, yield* CloudStorage, yield* FileSystem.FileSystem)
+    makeLive(yield* SessionPool, yield* Client, yield* CloudStorage, yield* FileSystem.FileSystem)
   )
 })
 
-export const layer: Layer.Layer<
-  StageManager,
-  never,
-  SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
-> = Layer.effect(StageManager, make)
+export const layer: Layer.Layer<Stages, never, SessionPool | Client | CloudStorage | FileSystem.FileSystem> =
+  Layer.effect(Stages, make)
