@@ -32,9 +32,9 @@ import { targetColumns } from "./ingestion/bulkColumns.js"
 import { putInFiles } from "./ingestion/bulkFiles.js"
 import { parquetBody } from "./ingestion/bulkParquet.js"
 import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./ingestion/bulkRejects.js"
-import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./ingestion/copyRows.js"
 import { type CopyValidationError, parseValidationRows } from "./ingestion/copyValidation.js"
 import type { QueryResult } from "./rowDecoding.js"
+import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./rowFields.js"
 import { Stages, type StagesService } from "./Stages.js"
 
 /** One file's outcome (a row of COPY INTO's result). */

@@ -34,6 +34,7 @@ import { stageReference } from "../sql/stage.js"
 import { Client, type ClientService } from "./Client.js"
 import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
 import { expandPath, type LocalFile, localFile } from "./ingestion/localFiles.js"
+import { fieldOf, optionalText } from "./rowFields.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { postQuery } from "./Statements.js"
 import {
@@ -473,13 +474,6 @@ export const makeLive = (
       })
     )
 
-  const field = (record: Record<string, unknown>, name: string): unknown => {
-    if (name in record) return record[name]
-    const key = Object.keys(record).find((k) => k.toLowerCase() === name)
-    return key === undefined ? undefined : record[key]
-  }
-  const text = (value: unknown) => (value === null || value === undefined ? undefined : String(value))
-
   const list = (stage: string, pattern?: string) =>
     Effect.gen(function* () {
       const ref = yield* stageSql(stage)
@@ -488,10 +482,10 @@ export const makeLive = (
       )
       return result.rows.map(
         (r): StageFile => ({
-          name: String(field(r, "name")),
-          size: Number(field(r, "size") ?? 0),
-          md5: text(field(r, "md5")),
-          lastModified: text(field(r, "last_modified"))
+          name: String(fieldOf(r, "name")),
+          size: Number(fieldOf(r, "size") ?? 0),
+          md5: optionalText(fieldOf(r, "md5")),
+          lastModified: optionalText(fieldOf(r, "last_modified"))
         })
       )
     })
@@ -503,7 +497,7 @@ export const makeLive = (
         `REMOVE ${ref}${pattern === undefined ? "" : ` PATTERN = ${literal(pattern)}`}`
       )
       return result.rows.map(
-        (r): RemovedFile => ({ name: String(field(r, "name")), result: String(field(r, "result") ?? "") })
+        (r): RemovedFile => ({ name: String(fieldOf(r, "name")), result: String(fieldOf(r, "result") ?? "") })
       )
     })
 

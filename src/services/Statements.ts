@@ -51,7 +51,7 @@ import { quoteIdentifier } from "../sql/identifier.js"
 import type * as Query from "../sql/Query.js"
 import * as AnswerRows from "../streams/answerRows.js"
 import * as PollSchedule from "./PollSchedule.js"
-import type { Session, SessionContext } from "./Session.js"
+import { protocolError, type Session, type SessionContext } from "./Session.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
 import { Transport, type TransportService } from "./Transport.js"
@@ -109,9 +109,6 @@ export class Statements extends Context.Tag("effect-snowflake/Statements")<State
 
 const decodeQueryData = Schema.decodeUnknown(QueryResponseData)
 const decodeMonitoring = Schema.decodeUnknown(MonitoringResponseData)
-
-const protocolError = (what: string) => (cause: unknown) =>
-  new ProtocolError({ message: `Unexpected ${what} answer from Snowflake`, cause })
 
 const resultPath = (queryId: string) => `/queries/${encodeURIComponent(queryId)}/result`
 
