@@ -3,8 +3,10 @@
  *
  * - `layer(options)` / `layerConfig(overrides?)`: batteries included for Node (HttpClient on
  *   undici, the Node FileSystem for key files).
- * - `layerWithoutNode(options)` / `layerConfigWithoutNode(overrides?)`: the same, needing an
- *   `HttpClient` and a `FileSystem` from the caller (other runtimes, tests).
+ * - `layerWithoutPlatform(options)` / `layerConfigWithoutPlatform(overrides?)`: the same, needing an
+ *   `HttpClient` and a `FileSystem` from the caller (a custom agent, a test server). Still Node
+ *   only: the client signs keys and encrypts stage files with node:crypto, inflates result chunks
+ *   with node:zlib and streams files with node:fs (test/repository/nodeRuntime.test.ts).
  * - `layerSimulated({ mode, cassette })`: the same client recording to or replaying from a
  *   cassette (docs/simulation.md); `layerConfig` switches to it with SNOWFLAKE_SIMULATION_MODE.
  * - `layerCloudStorage`: `Snowflake.CloudStorage`, exports to and reads from object-store URLs.
@@ -160,21 +162,21 @@ const fromConfigOrSimulated = (
 
 const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
 
-/** The client for other runtimes: provide an `HttpClient` and a `FileSystem`. */
-export const layerWithoutNode = (
+/** The client on Node with the `HttpClient` and `FileSystem` of your choice. */
+export const layerWithoutPlatform = (
   options: SnowflakeOptions
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   make(Effect.flatMap(fromOptions(options), live))
 
-/** `layerConfig` for other runtimes. */
-export const layerConfigWithoutNode = (
+/** `layerConfig` with the `HttpClient` and `FileSystem` of your choice. */
+export const layerConfigWithoutPlatform = (
   overrides?: Partial<SnowflakeOptions>
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   fromConfigOrSimulated(overrides)
 
 /** The client on Node, from explicit options. */
 export const layer = (options: SnowflakeOptions): Layer.Layer<Services, SnowflakeError> =>
-  layerWithoutNode(options).pipe(Layer.provide(node))
+  layerWithoutPlatform(options).pipe(Layer.provide(node))
 
 /**
  * The client on Node, with options read from `SNOWFLAKE_*` through the ConfigProvider (explicit
@@ -184,14 +186,14 @@ export const layer = (options: SnowflakeOptions): Layer.Layer<Services, Snowflak
  * `layerSimulated` (replay needs no other setting); `disabled`, the default, runs live.
  */
 export const layerConfig = (overrides?: Partial<SnowflakeOptions>): Layer.Layer<Services, SnowflakeError> =>
-  layerConfigWithoutNode(overrides).pipe(Layer.provide(node))
+  layerConfigWithoutPlatform(overrides).pipe(Layer.provide(node))
 
 /** `Snowflake.CloudStorage` on Node. */
 export const layerCloudStorage: Layer.Layer<CloudStorageService.CloudStorage> =
   CloudStorageService.layer.pipe(Layer.provide(node))
 
-/** `Snowflake.CloudStorage` for other runtimes: provide an `HttpClient` and a `FileSystem`. */
-export const layerCloudStorageWithoutNode = CloudStorageService.layer
+/** `Snowflake.CloudStorage` with the `HttpClient` and `FileSystem` of your choice. */
+export const layerCloudStorageWithoutPlatform = CloudStorageService.layer
 
 export interface SimulationOptions {
   /** `record`: run live and write the cassette when the layer closes; `replay`: serve from it. */
@@ -206,7 +208,7 @@ export interface SimulationOptions {
  * The same `Snowflake.Client`, recording to or replaying from a cassette (docs/simulation.md).
  * Replay needs no account, no network and no configuration.
  */
-export const layerSimulatedWithoutNode = (
+export const layerSimulatedWithoutPlatform = (
   options: SimulationOptions
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   simulated(
@@ -215,6 +217,6 @@ export const layerSimulatedWithoutNode = (
     options.connection === undefined ? fromEnvironment() : fromOptions(options.connection)
   )
 
-/** `layerSimulatedWithoutNode` with the Node HttpClient and FileSystem. */
+/** `layerSimulatedWithoutPlatform` with the Node HttpClient and FileSystem. */
 export const layerSimulated = (options: SimulationOptions): Layer.Layer<Services, SnowflakeError> =>
-  layerSimulatedWithoutNode(options).pipe(Layer.provide(node))
+  layerSimulatedWithoutPlatform(options).pipe(Layer.provide(node))

@@ -48,7 +48,7 @@ const gsServer = (onOther: (request: TestServer.RecordedRequest) => TestServer.R
 const clientFor = (url: string) =>
   Effect.gen(function* () {
     const context = yield* Layer.build(
-      Snowflake.layerWithoutNode(testOptions(url, { pool: { min: 0, max: 1 } })).pipe(
+      Snowflake.layerWithoutPlatform(testOptions(url, { pool: { min: 0, max: 1 } })).pipe(
         Layer.provide(Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer))
       )
     )
