@@ -3,9 +3,9 @@
  * trio submit / status / awaitResult plus cancel.
  *
  * This layer decorates `Statements` (which runs statements and answers with raw rowtype + cells)
- * with what the caller asked for: rows as objects or arrays, decode options, a row Schema, plus a
- * span and metrics per public call. Whether the statements run live or from a simulation cassette
- * is invisible here.
+ * with what the caller asked for: rows as objects or arrays, decode options, a row Schema
+ * (rowDecoding.ts), plus a span and metrics per public call. Whether the statements run live or
+ * from a simulation cassette is invisible here.
  */
 
 import * as Clock from "effect/Clock"

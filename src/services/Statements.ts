@@ -3,7 +3,8 @@
  * about one) and answers with what the wire carried — rowtype and raw string cells — never with
  * decoded rows. `Client` (`Snowflake.Client`) decorates this with decoding, row schemas,
  * spans and metrics; the simulation layer records and replays at this level, so a replayed result
- * goes through the very same decoders as a live one.
+ * goes through the very same decoders as a live one. The rows of an answer (inline and chunks) are
+ * gathered on this side, by streams/answerRows.ts with the Transport's chunk download.
  *
  * The live implementation (`layer`) follows 333333/333334 long-polls, polls async queries, and
  * applies per-query context (warehouse, role, database, schema) with USE statements on the
