@@ -3,43 +3,40 @@
  *
  * - `layer(options)` / `layerConfig(overrides?)`: batteries included for Node (HttpClient on
  *   undici, the Node FileSystem for key files).
- * - `layerWithoutNode(options)` / `layerConfigWithoutNode(overrides?)`: the same, needing an
- *   `HttpClient` and a `FileSystem` from the caller (other runtimes, tests).
+ * - `layerWithoutPlatform(options)` / `layerConfigWithoutPlatform(overrides?)`: the same, needing an
+ *   `HttpClient` and a `FileSystem` from the caller (a custom agent, a test server). Still Node
+ *   only: the client signs keys and encrypts stage files with node:crypto, inflates result chunks
+ *   with node:zlib and streams files with node:fs (test/repository/nodeRuntime.test.ts).
  * - `layerSimulated({ mode, cassette })`: the same client recording to or replaying from a
  *   cassette (docs/simulation.md); `layerConfig` switches to it with SNOWFLAKE_SIMULATION_MODE.
  * - `layerCloudStorage`: `Snowflake.CloudStorage`, exports to and reads from object-store URLs.
  *
  * Closing the layer's scope logs every pooled session out.
  */
-import type * as FileSystem from "@effect/platform/FileSystem"
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as FileSystem from "@effect/platform/FileSystem"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import type { InvalidConfig, SnowflakeError } from "../errors/index.js"
 import * as Authenticator from "../services/Authenticator.js"
+import type { Backend } from "../services/Backend.js"
+import * as ClientService from "../services/Client.js"
 import * as CloudStorageService from "../services/CloudStorage.js"
 import * as IngestionService from "../services/Ingestion.js"
-import * as QueryEngine from "../services/QueryEngine.js"
 import * as SessionPool from "../services/SessionPool.js"
 import * as SnowflakeConfig from "../services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../services/SnowflakeOptions.js"
-import * as StageManager from "../services/StageManager.js"
+import * as StagesService from "../services/Stages.js"
 import * as Statements from "../services/Statements.js"
 import * as Transport from "../services/Transport.js"
 import * as Simulation from "../simulation/layer.js"
+import { reportTypeErrors } from "../simulation/typeErrors.js"
 
 export type { Column } from "../protocol/decode/index.js"
-export type { RejectedRecord } from "../services/bulkRejects.js"
-export type { CopyValidationError } from "../services/copyValidation.js"
-export type {
-  BulkInsertOptions,
-  BulkInsertResult,
-  CopyFileResult,
-  CopyResult,
-  ValidateOptions
-} from "../services/Ingestion.js"
 export type {
   ArrayRow,
   AwaitOptions,
@@ -52,7 +49,16 @@ export type {
   QueryStatusInfo,
   RowMode,
   SchemaOptions
-} from "../services/QueryEngine.js"
+} from "../services/Client.js"
+export type {
+  BulkInsertOptions,
+  BulkInsertResult,
+  CopyFileResult,
+  CopyResult,
+  ValidateOptions
+} from "../services/Ingestion.js"
+export type { RejectedRecord } from "../services/ingestion/bulkRejects.js"
+export type { CopyValidationError } from "../services/ingestion/copyValidation.js"
 export type {
   AuthOptions,
   AuthType,
@@ -62,12 +68,12 @@ export type {
 } from "../services/SnowflakeOptions.js"
 
 /** The client: `const sf = yield* Snowflake.Client`. */
-export const Client = QueryEngine.QueryEngine
-export type Client = QueryEngine.QueryEngineService
+export const Client = ClientService.Client
+export type Client = ClientService.ClientService
 
 /** PUT / GET / LIST / REMOVE: `const stages = yield* Snowflake.Stages`. */
-export const Stages = StageManager.StageManager
-export type Stages = StageManager.StageManagerService
+export const Stages = StagesService.Stages
+export type Stages = StagesService.StagesService
 
 /** COPY INTO and bulk inserts: `const ingestion = yield* Snowflake.Ingestion`. */
 export const Ingestion = IngestionService.Ingestion
@@ -85,63 +91,62 @@ export type CloudStorage = CloudStorageService.CloudStorageService
 export type { UrlOptions as CloudStorageOptions } from "../services/CloudStorage.js"
 
 /** What every layer below provides. */
-export type Services = QueryEngine.QueryEngine | StageManager.StageManager | IngestionService.Ingestion
+export type Services = ClientService.Client | StagesService.Stages | IngestionService.Ingestion
 
-/** Stages and Ingestion beside a client; `stages` decides where PUT/GET sessions come from. */
-const withIngestion = <E, R, E2, R2>(
-  engine: Layer.Layer<QueryEngine.QueryEngine, E, R>,
-  stages: Layer.Layer<StageManager.StageManager, E2, R2 | QueryEngine.QueryEngine>
-): Layer.Layer<Services, E | E2, Exclude<R2, QueryEngine.QueryEngine> | R> => {
-  const stagesLive = stages.pipe(Layer.provide(engine))
-  const ingestion = IngestionService.layer.pipe(Layer.provide(Layer.merge(engine, stagesLive)))
-  return Layer.mergeAll(engine, stagesLive, ingestion)
-}
-
-/** StageManager over a live session pool and the object stores. */
-const liveStages = <E, R>(
-  live: Layer.Layer<SessionPool.SessionPool | SnowflakeConfig.SnowflakeConfig, E, R>
-) =>
-  StageManager.layer.pipe(
-    Layer.provide(Layer.merge(live, CloudStorageService.layerFromConfig.pipe(Layer.provide(live))))
-  )
-
-/** The statement layer over the live service, and the configuration it was built with. */
-const liveStatements = <E, R>(
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<
-  Statements.Statements | SnowflakeConfig.SnowflakeConfig | SessionPool.SessionPool,
-  E,
-  R | HttpClient.HttpClient | FileSystem.FileSystem
-> => {
-  const transport = Transport.layer
-  const auth = Authenticator.layer
-  const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, auth)))
-  return Statements.layer.pipe(Layer.provideMerge(Layer.merge(pool, transport)), Layer.provideMerge(config))
-}
-
-/** Everything below the client, given its configuration layer. */
-const fromConfig = <E, R>(
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<Services, E | InvalidConfig, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
-  const live = liveStatements(config)
-  return withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
-}
+/** The configuration, resolved: from explicit options, or from `SNOWFLAKE_*` with overrides. */
+type LoadConfig = Effect.Effect<SnowflakeConfig.ResolvedConfig, InvalidConfig>
+const fromOptions = (options: SnowflakeOptions): LoadConfig => SnowflakeConfig.resolve(options)
+const fromEnvironment = (overrides?: Partial<SnowflakeOptions>): LoadConfig =>
+  Effect.flatMap(SnowflakeConfig.loadOptions(overrides), SnowflakeConfig.resolve)
 
 /**
- * Recording or replaying, given the configuration used when recording. The client, Stages and
- * Ingestion all record to (or replay from) the one cassette; the live Stages and Ingestion under a
- * recording run on the live client, so only the operations the program called are recorded.
+ * The live backend, built in order: config → transport → auth → pool → statements, and the stage
+ * transfers and loads over them. Closing the scope logs every pooled session out.
  */
-const simulated = <E, R>(
-  mode: "record" | "replay",
-  cassette: string,
-  config: Layer.Layer<SnowflakeConfig.SnowflakeConfig, E, R>
-): Layer.Layer<Services, E | SnowflakeError, R | HttpClient.HttpClient | FileSystem.FileSystem> => {
-  if (mode === "replay") return Simulation.replayingServices(cassette)
-  const live = liveStatements(config)
-  const liveServices = withIngestion(QueryEngine.layer.pipe(Layer.provide(live)), liveStages(live))
-  return Simulation.recordingServices(cassette).pipe(Layer.provide(Layer.merge(live, liveServices)))
+const live = (
+  config: SnowflakeConfig.ResolvedConfig
+): Effect.Effect<Backend, InvalidConfig, Scope.Scope | HttpClient.HttpClient | FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const http = yield* HttpClient.HttpClient
+    const fs = yield* FileSystem.FileSystem
+    const transport = Transport.makeWith(config, http)
+    const authenticator = Authenticator.makeWith(config, fs, Authenticator.signWithPem)
+    const pool = yield* SessionPool.makeWith({ config, transport, authenticator })
+    const statements = Statements.makeWith(config, transport, pool)
+    // Stage transfers and loads run on the live statements, whatever the public client is.
+    const client = ClientService.makeWith(statements)
+    const storage = yield* CloudStorageService.makeFromConfig(config, http, fs)
+    const stages = StagesService.makeLive(pool, client, storage, fs)
+    const loads = IngestionService.makeLoads(client, StagesService.traced(stages))
+    return { statements, stages, loads, replayed: false }
+  })
+
+/** The public services over a backend, with their spans: the same live, recording or replaying. */
+const services = (backend: Backend): Context.Context<Services> => {
+  const client = ClientService.makeWith(backend.statements)
+  const engine = backend.replayed ? reportTypeErrors(client) : client
+  const ingestion = IngestionService.traced({ ...IngestionService.makeChecks(engine), ...backend.loads })
+  return Context.make(ClientService.Client, engine).pipe(
+    Context.add(StagesService.Stages, StagesService.traced(backend.stages)),
+    Context.add(IngestionService.Ingestion, ingestion)
+  )
 }
+
+/** The client as a layer, given how its backend is made (live, recording or replaying). */
+const make = <E, R>(
+  backend: Effect.Effect<Backend, E, R>
+): Layer.Layer<Services, E, Exclude<R, Scope.Scope>> => Layer.scopedContext(Effect.map(backend, services))
+
+/** Recording or replaying: the backend is the one piece that changes. */
+const simulated = (mode: "record" | "replay", cassette: string, config: LoadConfig) =>
+  make(
+    mode === "replay"
+      ? Simulation.replaying(cassette)
+      : Effect.gen(function* () {
+          const resolved = yield* config
+          return yield* Simulation.recording(cassette, resolved, yield* live(resolved))
+        })
+  )
 
 /** `SNOWFLAKE_SIMULATION_MODE` decides between the live client and a simulated one. */
 const fromConfigOrSimulated = (
@@ -150,28 +155,28 @@ const fromConfigOrSimulated = (
   Layer.unwrapEffect(
     Effect.map(SnowflakeConfig.loadSimulation, (settings) =>
       settings.mode === "disabled"
-        ? fromConfig(SnowflakeConfig.layerConfig(overrides))
-        : simulated(settings.mode, settings.cassette, SnowflakeConfig.layerConfig(overrides))
+        ? make(Effect.flatMap(fromEnvironment(overrides), live))
+        : simulated(settings.mode, settings.cassette, fromEnvironment(overrides))
     )
   )
 
 const node = Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer)
 
-/** The client for other runtimes: provide an `HttpClient` and a `FileSystem`. */
-export const layerWithoutNode = (
+/** The client on Node with the `HttpClient` and `FileSystem` of your choice. */
+export const layerWithoutPlatform = (
   options: SnowflakeOptions
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
-  fromConfig(SnowflakeConfig.layer(options))
+  make(Effect.flatMap(fromOptions(options), live))
 
-/** `layerConfig` for other runtimes. */
-export const layerConfigWithoutNode = (
+/** `layerConfig` with the `HttpClient` and `FileSystem` of your choice. */
+export const layerConfigWithoutPlatform = (
   overrides?: Partial<SnowflakeOptions>
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   fromConfigOrSimulated(overrides)
 
 /** The client on Node, from explicit options. */
 export const layer = (options: SnowflakeOptions): Layer.Layer<Services, SnowflakeError> =>
-  layerWithoutNode(options).pipe(Layer.provide(node))
+  layerWithoutPlatform(options).pipe(Layer.provide(node))
 
 /**
  * The client on Node, with options read from `SNOWFLAKE_*` through the ConfigProvider (explicit
@@ -181,14 +186,14 @@ export const layer = (options: SnowflakeOptions): Layer.Layer<Services, Snowflak
  * `layerSimulated` (replay needs no other setting); `disabled`, the default, runs live.
  */
 export const layerConfig = (overrides?: Partial<SnowflakeOptions>): Layer.Layer<Services, SnowflakeError> =>
-  layerConfigWithoutNode(overrides).pipe(Layer.provide(node))
+  layerConfigWithoutPlatform(overrides).pipe(Layer.provide(node))
 
 /** `Snowflake.CloudStorage` on Node. */
 export const layerCloudStorage: Layer.Layer<CloudStorageService.CloudStorage> =
   CloudStorageService.layer.pipe(Layer.provide(node))
 
-/** `Snowflake.CloudStorage` for other runtimes: provide an `HttpClient` and a `FileSystem`. */
-export const layerCloudStorageWithoutNode = CloudStorageService.layer
+/** `Snowflake.CloudStorage` with the `HttpClient` and `FileSystem` of your choice. */
+export const layerCloudStorageWithoutPlatform = CloudStorageService.layer
 
 export interface SimulationOptions {
   /** `record`: run live and write the cassette when the layer closes; `replay`: serve from it. */
@@ -203,17 +208,15 @@ export interface SimulationOptions {
  * The same `Snowflake.Client`, recording to or replaying from a cassette (docs/simulation.md).
  * Replay needs no account, no network and no configuration.
  */
-export const layerSimulatedWithoutNode = (
+export const layerSimulatedWithoutPlatform = (
   options: SimulationOptions
 ): Layer.Layer<Services, SnowflakeError, HttpClient.HttpClient | FileSystem.FileSystem> =>
   simulated(
     options.mode,
     options.cassette,
-    options.connection === undefined
-      ? SnowflakeConfig.layerConfig()
-      : SnowflakeConfig.layer(options.connection)
+    options.connection === undefined ? fromEnvironment() : fromOptions(options.connection)
   )
 
-/** `layerSimulatedWithoutNode` with the Node HttpClient and FileSystem. */
+/** `layerSimulatedWithoutPlatform` with the Node HttpClient and FileSystem. */
 export const layerSimulated = (options: SimulationOptions): Layer.Layer<Services, SnowflakeError> =>
-  layerSimulatedWithoutNode(options).pipe(Layer.provide(node))
+  layerSimulatedWithoutPlatform(options).pipe(Layer.provide(node))

@@ -16,7 +16,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import { InvalidConfig, StageUploadError } from "../errors/index.js"
 import { type StageInfo, splitLocation } from "../protocol/transfer/stageInfo.js"
-import { SnowflakeConfig } from "./SnowflakeConfig.js"
+import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
 import * as Azure from "./storage/azure.js"
 import * as Gcs from "./storage/gcs.js"
 import * as Local from "./storage/local.js"
@@ -204,15 +204,13 @@ export const layer: Layer.Layer<CloudStorage, never, HttpClient.HttpClient | Fil
   Layer.effect(CloudStorage, make)
 
 /** The service with the client's `storage` settings (what `Snowflake.layer` uses). */
-export const layerFromConfig: Layer.Layer<
-  CloudStorage,
-  InvalidConfig,
-  HttpClient.HttpClient | FileSystem.FileSystem | SnowflakeConfig
-> = Layer.effect(
-  CloudStorage,
+export const makeFromConfig = (
+  config: ResolvedConfig,
+  http: HttpClient.HttpClient,
+  fs: FileSystem.FileSystem
+): Effect.Effect<CloudStorageService, InvalidConfig> =>
   Effect.gen(function* () {
-    const { storage } = yield* SnowflakeConfig
-    const fs = yield* FileSystem.FileSystem
+    const { storage } = config
     const path = storage.caCertificatePath
     const caCertificate =
       storage.caCertificate ??
@@ -227,6 +225,21 @@ export const layerFromConfig: Layer.Layer<
                 })
             )
           ))
-    return makeWith(yield* HttpClient.HttpClient, fs, { caCertificate })
+    return makeWith(http, fs, { caCertificate })
+  })
+
+/** `makeFromConfig` as a layer. */
+export const layerFromConfig: Layer.Layer<
+  CloudStorage,
+  InvalidConfig,
+  HttpClient.HttpClient | FileSystem.FileSystem | SnowflakeConfig
+> = Layer.effect(
+  CloudStorage,
+  Effect.gen(function* () {
+    return yield* makeFromConfig(
+      yield* SnowflakeConfig,
+      yield* HttpClient.HttpClient,
+      yield* FileSystem.FileSystem
+    )
   })
 )

@@ -27,15 +27,15 @@ import * as FileFormat from "../sql/FileFormat.js"
 import { tableStage } from "../sql/stage.js"
 import { csv } from "../streams/export/csv.js"
 import { jsonLines } from "../streams/export/jsonLines.js"
-import { targetColumns } from "./bulkColumns.js"
-import { putInFiles } from "./bulkFiles.js"
-import { parquetBody } from "./bulkParquet.js"
-import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./bulkRejects.js"
-import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./copyRows.js"
-import { type CopyValidationError, parseValidationRows } from "./copyValidation.js"
-import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
-import type { QueryResult } from "./ResultSet.js"
-import { StageManager, type StageManagerService } from "./StageManager.js"
+import { Client, type ClientService } from "./Client.js"
+import { targetColumns } from "./ingestion/bulkColumns.js"
+import { putInFiles } from "./ingestion/bulkFiles.js"
+import { parquetBody } from "./ingestion/bulkParquet.js"
+import { abortedRecord, atRecord, type RejectedRecord, rejectedRecords } from "./ingestion/bulkRejects.js"
+import { type CopyValidationError, parseValidationRows } from "./ingestion/copyValidation.js"
+import type { QueryResult } from "./rowDecoding.js"
+import { fieldOf, numberOrZero, optionalNumber, optionalText } from "./rowFields.js"
+import { Stages, type StagesService } from "./Stages.js"
 
 /** One file's outcome (a row of COPY INTO's result). */
 export interface CopyFileResult {
@@ -169,17 +169,43 @@ const isStream = <A, E>(value: Iterable<A> | Stream.Stream<A, E>): value is Stre
 const renderSql = (copy: CopyInto.CopyInto) =>
   Either.match(CopyInto.render(copy), { onLeft: Effect.fail, onRight: Effect.succeed })
 
+/** The loads: what a simulation records and replays as whole operations (services/Backend.ts). */
+export type Loads = Pick<IngestionService, "copyInto" | "bulkInsert">
+
+/** Each call's span, the same live and replayed (`traced`), and on the calls a load makes itself. */
+const spans = {
+  copyInto: (copy: CopyInto.CopyInto) =>
+    Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }),
+  validate: (copy: CopyInto.CopyInto) =>
+    Effect.withSpan("Snowflake.Ingestion.validate", { attributes: { table: copy.table.join(".") } }),
+  preview: (copy: CopyInto.CopyInto, rows: number) =>
+    Effect.withSpan("Snowflake.Ingestion.preview", { attributes: { table: copy.table.join("."), rows } }),
+  bulkInsert: (table: string, options: BulkInsertOptions | undefined) =>
+    Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
+      attributes: { table, format: options?.format ?? "csv" }
+    })
+}
+
+/** The service with a span per call: over the live loads, a recording or a replay alike. */
+export const traced = (service: IngestionService): IngestionService => ({
+  copyInto: (copy) => spans.copyInto(copy)(service.copyInto(copy)),
+  validate: (copy, options) => spans.validate(copy)(service.validate(copy, options)),
+  preview: (copy, rows) => spans.preview(copy, rows)(service.preview(copy, rows)),
+  bulkInsert: (table, records, options) =>
+    spans.bulkInsert(table, options)(service.bulkInsert(table, records, options))
+})
+
 /**
- * `validate` and `preview`: statements only (no transfer), so the simulation layers build them
- * over their recording or replaying engine.
+ * `validate` and `preview`: statements only (no transfer), so they run on whichever client the
+ * service is built over — live, recording or replaying — and are never recorded as loads.
  */
-export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "validate" | "preview"> => {
+export const makeChecks = (engine: ClientService): Pick<IngestionService, "validate" | "preview"> => {
   const validate = (copy: CopyInto.CopyInto, options: ValidateOptions = {}) =>
     Effect.gen(function* () {
       const mode = options.all === true ? "RETURN_ALL_ERRORS" : "RETURN_ERRORS"
       const result = yield* engine.execute(yield* renderSql(CopyInto.validationMode(mode)(copy)))
       return parseValidationRows(result.rows)
-    }).pipe(Effect.withSpan("Snowflake.Ingestion.validate", { attributes: { table: copy.table.join(".") } }))
+    })
 
   const preview = (copy: CopyInto.CopyInto, rows: number) =>
     Effect.gen(function* () {
@@ -189,14 +215,13 @@ export const makeChecks = (engine: QueryEngineService): Pick<IngestionService, "
         })
       }
       return yield* engine.execute(yield* renderSql(CopyInto.validationMode(`RETURN_${rows}_ROWS`)(copy)))
-    }).pipe(
-      Effect.withSpan("Snowflake.Ingestion.preview", { attributes: { table: copy.table.join("."), rows } })
-    )
+    })
 
   return { validate, preview }
 }
 
-export const makeWith = (engine: QueryEngineService, stages: StageManagerService): IngestionService => {
+/** COPY INTO and bulk inserts on a live client and Stages, without the outer span (`traced`). */
+export const makeLoads = (engine: ClientService, stages: StagesService): Loads => {
   const checks = makeChecks(engine)
   const copyInto = (copy: CopyInto.CopyInto) =>
     Effect.gen(function* () {
@@ -207,7 +232,7 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
       }
       const result = yield* engine.execute(yield* renderSql(copy))
       return parseCopyResult(result.rows)
-    }).pipe(Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } }))
+    })
 
   const bulkInsert = <E = never>(table: string, records: Records<E>, options: BulkInsertOptions = {}) =>
     Effect.scoped(
@@ -304,15 +329,17 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
             // (bulkRejects.ts); the whole directory goes afterwards in any case
             CopyInto.onError(options.onError ?? "ABORT_STATEMENT")
           )
-          const check = (c: CopyInto.CopyInto) => checks.validate(c, { all: true })
-          const result = yield* copyInto(copy).pipe(
-            // a load that stopped at a bad record (ABORT_STATEMENT) says which record of the input
-            Effect.catchAll((error) =>
-              Effect.flatMap(abortedRecord(check, copy, error, put.records), (index) =>
-                Effect.fail(index === undefined ? error : atRecord(error, index))
+          const check = (c: CopyInto.CopyInto) => spans.validate(c)(checks.validate(c, { all: true }))
+          const result = yield* spans
+            .copyInto(copy)(copyInto(copy))
+            .pipe(
+              // a load that stopped at a bad record (ABORT_STATEMENT) says which record of the input
+              Effect.catchAll((error) =>
+                Effect.flatMap(abortedRecord(check, copy, error, put.records), (index) =>
+                  Effect.fail(index === undefined ? error : atRecord(error, index))
+                )
               )
             )
-          )
           const rejected = sent - result.rowsLoaded
           const explained = result.results.reduce((sum, r) => sum + r.errorsSeen, 0)
           if (rejected > 0 && explained === 0) {
@@ -333,19 +360,17 @@ export const makeWith = (engine: QueryEngineService, stages: StageManagerService
         })
         return yield* load.pipe(Effect.ensuring(Effect.ignore(stages.remove(`${directory}/`))))
       })
-    ).pipe(
-      Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
-        attributes: { table, format: options.format ?? "csv" }
-      })
     )
 
-  return { copyInto, ...checks, bulkInsert }
+  return { copyInto, bulkInsert }
 }
 
-export const make: Effect.Effect<IngestionService, never, QueryEngine | StageManager> = Effect.gen(
-  function* () {
-    return makeWith(yield* QueryEngine, yield* StageManager)
-  }
-)
+/** The live service, spans included. */
+export const makeWith = (engine: ClientService, stages: StagesService): IngestionService =>
+  traced({ ...makeChecks(engine), ...makeLoads(engine, stages) })
 
-export const layer: Layer.Layer<Ingestion, never, QueryEngine | StageManager> = Layer.effect(Ingestion, make)
+export const make: Effect.Effect<IngestionService, never, Client | Stages> = Effect.gen(function* () {
+  return makeWith(yield* Client, yield* Stages)
+})
+
+export const layer: Layer.Layer<Ingestion, never, Client | Stages> = Layer.effect(Ingestion, make)

@@ -90,7 +90,8 @@ let nextLocalId = 0
 const decodeLogin = Schema.decodeUnknown(LoginResponseData)
 const decodeRenew = Schema.decodeUnknown(RenewResponseData)
 
-const protocolError = (what: string) => (cause: unknown) =>
+/** An answer (login, token-request, query, monitoring) whose `data` did not decode. */
+export const protocolError = (what: string) => (cause: unknown) =>
   new ProtocolError({ message: `Unexpected ${what} answer from Snowflake`, cause })
 
 /**

@@ -43,39 +43,47 @@ export const make: Effect.Effect<
   never,
   Scope.Scope | SnowflakeConfig | Transport | Authenticator
 > = Effect.gen(function* () {
-  const config = yield* SnowflakeConfig
-  const transport = yield* Transport
-  const authenticator = yield* Authenticator
-  const pool = yield* Pool.makeWithTTL({
-    acquire: Session.make({ config, transport, authenticator }),
-    min: config.pool.min,
-    max: config.pool.max,
-    timeToLive: config.pool.idleTimeout,
-    timeToLiveStrategy: "usage"
+  return yield* makeWith({
+    config: yield* SnowflakeConfig,
+    transport: yield* Transport,
+    authenticator: yield* Authenticator
   })
-  const maxLifetimeMillis = Duration.toMillis(config.pool.maxLifetime)
+})
 
-  const exhausted = () =>
-    new PoolExhausted({
-      message: `No Snowflake session became free within ${Duration.format(config.pool.acquireTimeout)} (pool max ${config.pool.max})`
+/** The pool of sessions over the given services; closing the scope logs every session out. */
+export const makeWith = (deps: Session.SessionDeps): Effect.Effect<SessionPoolService, never, Scope.Scope> =>
+  Effect.gen(function* () {
+    const { config } = deps
+    const pool = yield* Pool.makeWithTTL({
+      acquire: Session.make(deps),
+      min: config.pool.min,
+      max: config.pool.max,
+      timeToLive: config.pool.idleTimeout,
+      timeToLiveStrategy: "usage"
+    })
+    const maxLifetimeMillis = Duration.toMillis(config.pool.maxLifetime)
+
+    const exhausted = () =>
+      new PoolExhausted({
+        message: `No Snowflake session became free within ${Duration.format(config.pool.acquireTimeout)} (pool max ${config.pool.max})`
+      })
+
+    const checkout: Effect.Effect<Session.Session, never, Scope.Scope> = Effect.gen(function* () {
+      const session = yield* Pool.get(pool)
+      const now = yield* Clock.currentTimeMillis
+      if (now - session.createdAtMillis < maxLifetimeMillis) return session
+      yield* Pool.invalidate(pool, session)
+      return yield* checkout
     })
 
-  const checkout: Effect.Effect<Session.Session, never, Scope.Scope> = Effect.gen(function* () {
-    const session = yield* Pool.get(pool)
-    const now = yield* Clock.currentTimeMillis
-    if (now - session.createdAtMillis < maxLifetimeMillis) return session
-    yield* Pool.invalidate(pool, session)
-    return yield* checkout
+    const get = Effect.timeoutFail(checkout, { duration: config.pool.acquireTimeout, onTimeout: exhausted })
+
+    return {
+      get,
+      withSession: (use) => Effect.scoped(Effect.flatMap(get, use)),
+      invalidate: (session) => Effect.scoped(Pool.invalidate(pool, session))
+    } satisfies SessionPoolService
   })
-
-  const get = Effect.timeoutFail(checkout, { duration: config.pool.acquireTimeout, onTimeout: exhausted })
-
-  return {
-    get,
-    withSession: (use) => Effect.scoped(Effect.flatMap(get, use)),
-    invalidate: (session) => Effect.scoped(Pool.invalidate(pool, session))
-  } satisfies SessionPoolService
-})
 
 export const layer: Layer.Layer<SessionPool, never, SnowflakeConfig | Transport | Authenticator> =
   Layer.scoped(SessionPool, make)

@@ -1,9 +1,10 @@
 /**
  * Statements: the client's execution layer below decoding. Each method sends a statement (or asks
  * about one) and answers with what the wire carried — rowtype and raw string cells — never with
- * decoded rows. `QueryEngine` (`Snowflake.Client`) decorates this with decoding, row schemas,
+ * decoded rows. `Client` (`Snowflake.Client`) decorates this with decoding, row schemas,
  * spans and metrics; the simulation layer records and replays at this level, so a replayed result
- * goes through the very same decoders as a live one.
+ * goes through the very same decoders as a live one. The rows of an answer (inline and chunks) are
+ * gathered on this side, by streams/answerRows.ts with the Transport's chunk download.
  *
  * The live implementation (`layer`) follows 333333/333334 long-polls, polls async queries, and
  * applies per-query context (warehouse, role, database, schema) with USE statements on the
@@ -49,17 +50,14 @@ import {
 } from "../protocol/wire/query.js"
 import { quoteIdentifier } from "../sql/identifier.js"
 import type * as Query from "../sql/Query.js"
+import * as AnswerRows from "../streams/answerRows.js"
 import * as PollSchedule from "./PollSchedule.js"
-import * as ResultSet from "./ResultSet.js"
-import type { Session, SessionContext } from "./Session.js"
+import { protocolError, type Session, type SessionContext } from "./Session.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
 import { Transport, type TransportService } from "./Transport.js"
 
-export type { RawResult } from "./ResultSet.js"
-
-/** One row as the wire carried it: a string or null per column. */
-export type RawRow = ReadonlyArray<string | null>
+export type { RawResult } from "../streams/answerRows.js"
 
 /**
  * A streamed result below decoding: the rowtype, known up front, and the rows as they come, in
@@ -86,11 +84,11 @@ export interface QueryStatusInfo {
 
 export interface StatementsService {
   /** Runs one statement to its final answer and downloads all its rows. */
-  readonly execute: (query: Query.Query) => Effect.Effect<ResultSet.RawResult, SnowflakeError>
+  readonly execute: (query: Query.Query) => Effect.Effect<AnswerRows.RawResult, SnowflakeError>
   /** Runs a multi-statement text; one result per statement, in order. */
   readonly executeMulti: (
     query: Query.Query
-  ) => Effect.Effect<ReadonlyArray<ResultSet.RawResult>, SnowflakeError>
+  ) => Effect.Effect<ReadonlyArray<AnswerRows.RawResult>, SnowflakeError>
   /**
    * Runs one statement; its rows are read lazily from `rows`. The session (and the query's
    * context) stays held until the scope closes.
@@ -104,7 +102,7 @@ export interface StatementsService {
   readonly awaitResult: (
     queryId: string,
     timeout: Duration.Duration | undefined
-  ) => Effect.Effect<ResultSet.RawResult, SnowflakeError>
+  ) => Effect.Effect<AnswerRows.RawResult, SnowflakeError>
   readonly cancel: (queryId: string) => Effect.Effect<void, SnowflakeError>
 }
 
@@ -112,9 +110,6 @@ export class Statements extends Context.Tag("effect-snowflake/Statements")<State
 
 const decodeQueryData = Schema.decodeUnknown(QueryResponseData)
 const decodeMonitoring = Schema.decodeUnknown(MonitoringResponseData)
-
-const protocolError = (what: string) => (cause: unknown) =>
-  new ProtocolError({ message: `Unexpected ${what} answer from Snowflake`, cause })
 
 const resultPath = (queryId: string) => `/queries/${encodeURIComponent(queryId)}/result`
 
@@ -137,6 +132,25 @@ const finalName = (data: QueryResponseData, key: ContextKey): string | undefined
           : data.finalSchemaName
   return name ?? undefined
 }
+
+/**
+ * The one query-request POST (PROTOCOL.md §5): a statement run or submitted here, and a PUT/GET
+ * asking for its transfer instruction (Stages, `accept: "json"`). `requestId` is kept on every
+ * retry, so the server can deduplicate, and names the statement in an abort.
+ */
+export const postQuery = (
+  session: Session,
+  body: QueryRequestBody,
+  options: { readonly accept?: "snowflake" | "json"; readonly requestId?: string } = {}
+): Effect.Effect<Envelope, SnowflakeError> =>
+  session.request({
+    method: "POST",
+    path: "/queries/v1/query-request",
+    body,
+    accept: options.accept ?? "snowflake",
+    requestId: options.requestId ?? globalThis.crypto.randomUUID(),
+    retryMarkers: true
+  })
 
 export const make: Effect.Effect<StatementsService, never, SnowflakeConfig | Transport | SessionPool> =
   Effect.gen(function* () {
@@ -234,15 +248,7 @@ export const makeWith = (
     Effect.gen(function* () {
       const requestId = globalThis.crypto.randomUUID()
       const queryId = yield* Ref.make(Option.none<string>())
-      const first = session.request({
-        method: "POST",
-        path: "/queries/v1/query-request",
-        body,
-        accept: "snowflake",
-        requestId,
-        retryMarkers: true
-      })
-      return yield* first.pipe(
+      return yield* postQuery(session, body, { requestId }).pipe(
         Effect.flatMap((envelope) => untilDone(session, envelope, (id) => Ref.set(queryId, Option.some(id)))),
         Effect.tap(onFinal),
         Effect.onInterrupt(() => Effect.flatMap(Ref.get(queryId), (id) => abort(session, requestId, id)))
@@ -334,7 +340,7 @@ export const makeWith = (
       const data = yield* onSession(query, (session, observe) =>
         withClientTimeout(run(session, body, observe), timeout)
       )
-      return yield* ResultSet.collect(transport, data, freshChunksOnAnySession(data))
+      return yield* AnswerRows.collect(data, transport.fetchChunk, freshChunksOnAnySession(data))
     })
 
   /** Final answer of a child statement or of any query by id. */
@@ -379,7 +385,7 @@ export const makeWith = (
         )
       )
       return yield* Effect.forEach(answers, (data) =>
-        ResultSet.collect(transport, data, freshChunksOnAnySession(data))
+        AnswerRows.collect(data, transport.fetchChunk, freshChunksOnAnySession(data))
       )
     })
 
@@ -392,7 +398,7 @@ export const makeWith = (
       return {
         queryId: data.queryId ?? "",
         rowtype: data.rowtype ?? [],
-        batches: ResultSet.rawBatches(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
+        batches: AnswerRows.batches(data, transport.fetchChunk, freshChunks(session, data))
       }
     })
 
@@ -403,7 +409,7 @@ export const makeWith = (
       return {
         queryId: data.queryId ?? queryId,
         rowtype: data.rowtype ?? [],
-        batches: ResultSet.rawBatches(ResultSet.chunkSource(transport, data, freshChunks(session, data)))
+        batches: AnswerRows.batches(data, transport.fetchChunk, freshChunks(session, data))
       }
     })
 
@@ -412,14 +418,7 @@ export const makeWith = (
       const { body } = yield* requestBody(query, { async: true })
       return yield* onSession(query, (session) =>
         Effect.gen(function* () {
-          const envelope = yield* session.request({
-            method: "POST",
-            path: "/queries/v1/query-request",
-            body,
-            accept: "snowflake",
-            requestId: globalThis.crypto.randomUUID(),
-            retryMarkers: true
-          })
+          const envelope = yield* postQuery(session, body)
           const data = yield* decodeQueryData(envelope.data ?? {}).pipe(
             Effect.mapError(protocolError("query"))
           )
@@ -484,7 +483,7 @@ export const makeWith = (
       })
     )
     return Effect.flatMap(withClientTimeout(waited, timeout), (data) =>
-      ResultSet.collect(transport, data, freshChunksOnAnySession(data))
+      AnswerRows.collect(data, transport.fetchChunk, freshChunksOnAnySession(data))
     )
   }
 

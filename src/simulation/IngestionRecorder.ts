@@ -12,9 +12,8 @@
 import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
-import { type IngestionService, makeChecks } from "../services/Ingestion.js"
-import type { QueryEngineService } from "../services/QueryEngine.js"
-import type { DownloadResult, GetOptions, StageManagerService } from "../services/StageManager.js"
+import type { Loads } from "../services/Ingestion.js"
+import type { DownloadResult, GetOptions, StagesService } from "../services/Stages.js"
 import type * as Cassette from "./Cassette.js"
 import * as Fp from "./IngestionFingerprint.js"
 import * as Codec from "./ingestionCodec.js"
@@ -28,12 +27,10 @@ const base64 = (bytes: Uint8Array) =>
 
 export const make = (
   tape: Tape,
-  stages: StageManagerService,
-  ingestion: IngestionService,
-  fs: FileSystem.FileSystem,
-  /** The recording engine: `validate` and `preview` are statements, recorded as such. */
-  engine: QueryEngineService
-): { readonly stages: StageManagerService; readonly ingestion: IngestionService } => {
+  stages: StagesService,
+  loads: Loads,
+  fs: FileSystem.FileSystem
+): { readonly stages: StagesService; readonly loads: Loads } => {
   const defaults = tape.defaults
   const scrub = Codec.localPathScrubber([])
   const localScrub = (dir: string) => Codec.localPathScrubber([dir])
@@ -58,7 +55,7 @@ export const make = (
       return { download: { results, bytes, ...(files._tag === "Some" ? { files: files.value } : {}) } }
     })
 
-  const recordedStages: StageManagerService = {
+  const recordedStages: StagesService = {
     put: (source, stage, options) =>
       Effect.scoped(
         Effect.flatMap(Fp.putToSend(fs, defaults, source, stage, options), ({ request, source: sent }) => {
@@ -104,13 +101,12 @@ export const make = (
       )
   }
 
-  const recordedIngestion: IngestionService = {
-    ...makeChecks(engine),
+  const recordedLoads: Loads = {
     copyInto: (copy) =>
       Effect.flatMap(Fp.copyInto(defaults, copy), (request) =>
         tape.recorded(
           request,
-          ingestion.copyInto(copy),
+          loads.copyInto(copy),
           succeed((result) => ({ copy: Codec.toRecordedCopy(result) })),
           scrub
         )
@@ -120,7 +116,7 @@ export const make = (
         Effect.flatMap(Fp.bulkInsertRecording(defaults, table, records, options), (recording) =>
           tape.recorded(
             recording.request,
-            ingestion.bulkInsert(table, recording.records, options),
+            loads.bulkInsert(table, recording.records, options),
             succeed((result) => ({ bulkInsert: Codec.toRecordedBulkInsert(result) })),
             scrub
           )
@@ -128,5 +124,5 @@ export const make = (
       )
   }
 
-  return { stages: recordedStages, ingestion: recordedIngestion }
+  return { stages: recordedStages, loads: recordedLoads }
 }

@@ -6,8 +6,8 @@
  * GET writes the recorded files into the local directory, as the live GET did; a GET whose files
  * were too large to keep (IngestionRecorder.ts) fails with `SimulationNotRecorded`.
  *
- * Each call runs in a span of the live service's name, so traces (and errors, which carry the span
- * they failed in) look the same under replay.
+ * Spans are the public services' (Stages.traced, Ingestion.traced), above this replay as
+ * above the live services.
  */
 import * as nodePath from "node:path"
 import type * as FileSystem from "@effect/platform/FileSystem"
@@ -15,9 +15,8 @@ import * as Effect from "effect/Effect"
 import { StageUploadError } from "../errors/Ingestion.js"
 import { SimulationNotRecorded } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
-import { type IngestionService, makeChecks } from "../services/Ingestion.js"
-import type { QueryEngineService } from "../services/QueryEngine.js"
-import type { DownloadResult, StageManagerService } from "../services/StageManager.js"
+import type { Loads } from "../services/Ingestion.js"
+import type { DownloadResult, StagesService } from "../services/Stages.js"
 import type { RecordedDownload } from "./IngestionCassette.js"
 import * as Fingerprints from "./IngestionFingerprint.js"
 import { MAX_RECORDED_DOWNLOAD_BYTES } from "./IngestionRecorder.js"
@@ -26,10 +25,8 @@ import type { Playback } from "./Playback.js"
 
 export const make = (
   playback: Playback,
-  fs: FileSystem.FileSystem,
-  /** The replaying engine: `validate` and `preview` are statements, replayed as such. */
-  engine: QueryEngineService
-): { readonly stages: StageManagerService; readonly ingestion: IngestionService } => {
+  fs: FileSystem.FileSystem
+): { readonly stages: StagesService; readonly loads: Loads } => {
   const defaults = playback.cassette.context
   const { answer, source } = playback
 
@@ -65,35 +62,29 @@ export const make = (
       return rows
     })
 
-  const stages: StageManagerService = {
+  const stages: StagesService = {
     put: (put, stage, options) =>
       Effect.flatMap(Fingerprints.put(fs, defaults, put, stage, options), (request) =>
         answer(request, "PUT result", (r) => r.uploads?.map(Codec.fromRecordedUpload))
-      ).pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } })),
+      ),
     get: (stagePath, localDir, options) =>
       Effect.flatMap(Fingerprints.get(defaults, stagePath, options), (request) =>
         answer(request, "GET result", (r) => r.download)
-      ).pipe(
-        Effect.flatMap((recorded) => writeFiles(localDir, recorded)),
-        Effect.withSpan("Snowflake.Stages.get", { attributes: { stage: stagePath } })
-      ),
+      ).pipe(Effect.flatMap((recorded) => writeFiles(localDir, recorded))),
     list: (stage, pattern) =>
       Effect.flatMap(Fingerprints.stageQuestion("list", defaults, stage, pattern), (request) =>
         answer(request, "LIST result", (r) => r.stageFiles?.map(Codec.fromRecordedStageFile))
-      ).pipe(Effect.withSpan("Snowflake.Stages.list", { attributes: { stage } })),
+      ),
     remove: (stage, pattern) =>
       Effect.flatMap(Fingerprints.stageQuestion("remove", defaults, stage, pattern), (request) =>
         answer(request, "REMOVE result", (r) => r.removed?.map(Codec.fromRecordedRemoved))
-      ).pipe(Effect.withSpan("Snowflake.Stages.remove", { attributes: { stage } }))
+      )
   }
 
-  const ingestion: IngestionService = {
-    ...makeChecks(engine),
+  const loads: Loads = {
     copyInto: (copy) =>
       Effect.flatMap(Fingerprints.copyInto(defaults, copy), (request) =>
         answer(request, "COPY result", (r) => r.copy && Codec.fromRecordedCopy(r.copy))
-      ).pipe(
-        Effect.withSpan("Snowflake.Ingestion.copyInto", { attributes: { table: copy.table.join(".") } })
       ),
     bulkInsert: (table, records, options) =>
       Effect.flatMap(Fingerprints.bulkInsert(defaults, table, records, options), (request) =>
@@ -102,12 +93,8 @@ export const make = (
           "bulk insert result",
           (r) => r.bulkInsert && Codec.fromRecordedBulkInsert(r.bulkInsert)
         )
-      ).pipe(
-        Effect.withSpan("Snowflake.Ingestion.bulkInsert", {
-          attributes: { table, format: options?.format ?? "csv" }
-        })
       )
   }
 
-  return { stages, ingestion }
+  return { stages, loads }
 }

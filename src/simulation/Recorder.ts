@@ -9,7 +9,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import * as RowBatch from "../protocol/decode/RowBatch.js"
-import type { RawRow, RawStream, StatementsService } from "../services/Statements.js"
+import type { RawStream, StatementsService } from "../services/Statements.js"
 import type * as Query from "../sql/Query.js"
 import type * as Cassette from "./Cassette.js"
 import { toRecorded, toRecordedError } from "./codec.js"
@@ -49,7 +49,7 @@ export const makeWith = (live: StatementsService, tape: Tape.Tape): StatementsSe
       const opened = yield* open.pipe(
         Effect.tapError((error) => fill(slot, request, { error: toRecordedError(error) }))
       )
-      const rows: Array<RawRow> = []
+      const rows: Array<RowBatch.RawRows[number]> = []
       let complete = false
       let failure: SnowflakeError | undefined
       yield* Effect.addFinalizer(() =>

@@ -7,20 +7,14 @@ import * as Stream from "effect/Stream"
 import { SimulationNotRecorded } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import * as RowBatch from "../protocol/decode/RowBatch.js"
-import type { RawResult } from "../services/ResultSet.js"
 import type { RawStream, StatementsService } from "../services/Statements.js"
 import type * as Query from "../sql/Query.js"
+import type { RawResult } from "../streams/answerRows.js"
 import * as ResultStream from "../streams/ResultStream.js"
 import type * as Cassette from "./Cassette.js"
 import { fromRecorded } from "./codec.js"
 import * as Fingerprint from "./Fingerprint.js"
-import * as Playback from "./Playback.js"
-
-export { describeRequest } from "./Playback.js"
-
-/** A replaying `Statements` with a playback of its own. */
-export const make = (cassette: Cassette.Cassette, source: string): Effect.Effect<StatementsService> =>
-  Effect.map(Playback.make(cassette, source), makeWith)
+import type * as Playback from "./Playback.js"
 
 /** The replaying `Statements`, served from `playback`. */
 export const makeWith = (playback: Playback.Playback): StatementsService => {

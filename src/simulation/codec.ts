@@ -5,7 +5,7 @@
  */
 import * as Schema from "effect/Schema"
 import { SnowflakeError } from "../errors/SnowflakeError.js"
-import { batchesOf, cellsOf, type RawResult } from "../services/ResultSet.js"
+import { batchesOf, cellsOf, type RawResult } from "../streams/answerRows.js"
 import type { RecordedResult } from "./Cassette.js"
 
 export const toRecorded = (raw: RawResult): RecordedResult => ({

@@ -7,7 +7,7 @@ import * as os from "node:os"
 import * as nodePath from "node:path"
 import type { Compression } from "../protocol/transfer/compression.js"
 import type { BulkInsertResult, CopyFileResult, CopyResult } from "../services/Ingestion.js"
-import type { DownloadResult, RemovedFile, StageFile, UploadResult } from "../services/StageManager.js"
+import type { DownloadResult, RemovedFile, StageFile, UploadResult } from "../services/Stages.js"
 import type {
   RecordedBulkInsert,
   RecordedCopy,

@@ -1,26 +1,19 @@
 /**
- * The simulation as layers:
+ * The simulation as backends (services/Backend.ts), the one piece `layers/Snowflake.ts` swaps:
  *
- * - `recordingServices(path)` wraps the live client, `Stages` and `Ingestion` and writes one
- *   cassette, in call order across all three, when the layer's scope closes (once, atomically; a
- *   write failure is logged, the program's outcome stands);
- * - `replayingServices(path)` reads the cassette when built and needs nothing else but a
- *   FileSystem (for PUT's local files and GET's downloads) — no HttpClient, no configuration, no
- *   account;
- * - `recording` / `replaying` (and the `…Client` layers over them) do the same for `Statements`
- *   alone.
+ * - `recording(path, config, live)` runs everything on the live backend and writes one cassette,
+ *   in call order across statements, stage transfers and loads, when the scope closes (once,
+ *   atomically; a write failure is logged, the program's outcome stands);
+ * - `replaying(path)` reads the cassette and needs nothing else but a FileSystem (for PUT's local
+ *   files and GET's downloads) — no HttpClient, no configuration, no account.
  */
 import * as FileSystem from "@effect/platform/FileSystem"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
+import type * as Scope from "effect/Scope"
 import type { InvalidConfig } from "../errors/Config.js"
 import type { SimulationNotRecorded } from "../errors/Simulation.js"
-import { Ingestion } from "../services/Ingestion.js"
-import * as QueryEngine from "../services/QueryEngine.js"
-import { SnowflakeConfig } from "../services/SnowflakeConfig.js"
-import { StageManager } from "../services/StageManager.js"
-import { Statements } from "../services/Statements.js"
+import type { Backend } from "../services/Backend.js"
+import type { ResolvedConfig } from "../services/SnowflakeConfig.js"
 import type * as Cassette from "./Cassette.js"
 import * as CassetteFile from "./CassetteFile.js"
 import * as IngestionRecorder from "./IngestionRecorder.js"
@@ -29,28 +22,10 @@ import * as Playback from "./Playback.js"
 import * as Recorder from "./Recorder.js"
 import * as Replayer from "./Replayer.js"
 import * as Tape from "./Tape.js"
-import { reportTypeErrors } from "./typeErrors.js"
-
-/** What the simulated layers provide: the client, Stages and Ingestion. */
-export type Services = QueryEngine.QueryEngine | StageManager | Ingestion
-
-/** The three public services as one context (recording or replaying ones). */
-const servicesContext = (
-  engine: Context.Tag.Service<QueryEngine.QueryEngine>,
-  ingestion: {
-    readonly stages: Context.Tag.Service<StageManager>
-    readonly ingestion: Context.Tag.Service<Ingestion>
-  }
-): Context.Context<Services> =>
-  Context.make(QueryEngine.QueryEngine, engine).pipe(
-    Context.add(StageManager, ingestion.stages),
-    Context.add(Ingestion, ingestion.ingestion)
-  )
 
 /** A tape for the configured connection, written to `path` when the scope closes. */
-const tapeFor = (path: string) =>
+const tapeFor = (path: string, config: ResolvedConfig) =>
   Effect.gen(function* () {
-    const config = yield* SnowflakeConfig
     const defaults: Cassette.RecordedContext = {
       ...(config.warehouse !== undefined ? { warehouse: config.warehouse } : {}),
       ...(config.role !== undefined ? { role: config.role } : {}),
@@ -72,77 +47,29 @@ const tapeFor = (path: string) =>
     return tape
   })
 
-export const recording = (
-  path: string
-): Layer.Layer<Statements, never, Statements | SnowflakeConfig | FileSystem.FileSystem> =>
-  Layer.scoped(
-    Statements,
-    Effect.gen(function* () {
-      const live = yield* Statements
-      return Recorder.makeWith(live, yield* tapeFor(path))
-    })
-  )
-
 /**
- * The client, Stages and Ingestion recording to one cassette. The live `Stages` and `Ingestion`
- * it wraps must run on a client that is *not* recording: their inner statements are not asked for
- * on replay, which answers the whole operation.
+ * The live backend, recording to one cassette. Its stage transfers and loads run on the live
+ * statements, unrecorded: a replay answers the whole operation, so they would never be asked for.
  */
-export const recordingServices = (
-  path: string
-): Layer.Layer<
-  Services,
-  never,
-  Statements | StageManager | Ingestion | SnowflakeConfig | FileSystem.FileSystem
-> =>
-  Layer.scopedContext(
-    Effect.gen(function* () {
-      const tape = yield* tapeFor(path)
-      const engine = QueryEngine.makeWith(Recorder.makeWith(yield* Statements, tape))
-      const recorded = IngestionRecorder.make(
-        tape,
-        yield* StageManager,
-        yield* Ingestion,
-        yield* FileSystem.FileSystem,
-        engine
-      )
-      return servicesContext(engine, recorded)
-    })
-  )
+export const recording = (
+  path: string,
+  config: ResolvedConfig,
+  live: Backend
+): Effect.Effect<Backend, never, Scope.Scope | FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const tape = yield* tapeFor(path, config)
+    const recorded = IngestionRecorder.make(tape, live.stages, live.loads, yield* FileSystem.FileSystem)
+    return { statements: Recorder.makeWith(live.statements, tape), ...recorded, replayed: false }
+  })
 
-/** The client, Stages and Ingestion replaying one cassette. */
-export const replayingServices = (
-  path: string
-): Layer.Layer<Services, InvalidConfig | SimulationNotRecorded, FileSystem.FileSystem> =>
-  Layer.effectContext(
-    Effect.gen(function* () {
-      const playback = yield* Effect.flatMap(CassetteFile.read(path), (cassette) =>
-        Playback.make(cassette, path)
-      )
-      const engine = reportTypeErrors(QueryEngine.makeWith(Replayer.makeWith(playback)))
-      const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem, engine)
-      return servicesContext(engine, replayed)
-    })
-  )
-
+/** A backend replaying one cassette. */
 export const replaying = (
   path: string
-): Layer.Layer<Statements, InvalidConfig | SimulationNotRecorded, FileSystem.FileSystem> =>
-  Layer.effect(
-    Statements,
-    Effect.flatMap(CassetteFile.read(path), (cassette) => Replayer.make(cassette, path))
-  )
-
-/** The client over a replaying `Statements`, with row-schema mismatches as SimulationTypeError. */
-export const replayingClient = (
-  path: string
-): Layer.Layer<QueryEngine.QueryEngine, InvalidConfig | SimulationNotRecorded, FileSystem.FileSystem> =>
-  Layer.effect(QueryEngine.QueryEngine, Effect.map(QueryEngine.make, reportTypeErrors)).pipe(
-    Layer.provide(replaying(path))
-  )
-
-/** The client over a recording `Statements`. */
-export const recordingClient = (
-  path: string
-): Layer.Layer<QueryEngine.QueryEngine, never, Statements | SnowflakeConfig | FileSystem.FileSystem> =>
-  QueryEngine.layer.pipe(Layer.provide(recording(path)))
+): Effect.Effect<Backend, InvalidConfig | SimulationNotRecorded, FileSystem.FileSystem> =>
+  Effect.gen(function* () {
+    const playback = yield* Effect.flatMap(CassetteFile.read(path), (cassette) =>
+      Playback.make(cassette, path)
+    )
+    const replayed = IngestionReplayer.make(playback, yield* FileSystem.FileSystem)
+    return { statements: Replayer.makeWith(playback), ...replayed, replayed: true }
+  })

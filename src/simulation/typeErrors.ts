@@ -7,7 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { SimulationTypeError } from "../errors/Simulation.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
-import type { QueryEngineService } from "../services/QueryEngine.js"
+import type { ClientService } from "../services/Client.js"
 
 const asTypeError = (error: SnowflakeError): SnowflakeError =>
   error._tag === "RowDecodeError"
@@ -25,18 +25,18 @@ const wrapEffect =
     options?.schema === undefined ? call(input, options) : Effect.mapError(call(input, options), asTypeError)
 
 /** The client with schema mismatches reported as SimulationTypeError. */
-export const reportTypeErrors = (engine: QueryEngineService): QueryEngineService => {
+export const reportTypeErrors = (engine: ClientService): ClientService => {
   const stream = engine.stream as (
     input: unknown,
     options?: AnyOptions
   ) => Stream.Stream<unknown, SnowflakeError>
   return {
     ...engine,
-    execute: wrapEffect(engine.execute as AnyCall<unknown>) as QueryEngineService["execute"],
-    awaitResult: wrapEffect(engine.awaitResult as AnyCall<unknown>) as QueryEngineService["awaitResult"],
+    execute: wrapEffect(engine.execute as AnyCall<unknown>) as ClientService["execute"],
+    awaitResult: wrapEffect(engine.awaitResult as AnyCall<unknown>) as ClientService["awaitResult"],
     stream: ((input: unknown, options?: AnyOptions) =>
       options?.schema === undefined
         ? stream(input, options)
-        : Stream.mapError(stream(input, options), asTypeError)) as QueryEngineService["stream"]
+        : Stream.mapError(stream(input, options), asTypeError)) as ClientService["stream"]
   }
 }

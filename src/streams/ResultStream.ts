@@ -26,9 +26,9 @@ import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Stream from "effect/Stream"
 import type { NetworkError } from "../errors/Connection.js"
-import { RowDecodeError } from "../errors/Query.js"
 import type { SnowflakeError } from "../errors/SnowflakeError.js"
 import * as RowBatch from "../protocol/decode/RowBatch.js"
+import { asRowDecodeError } from "../protocol/decode/RowDecoder.js"
 import type { ChunkInfo } from "../protocol/wire/query.js"
 import { decodeChunkBody, type Inflate, type RawRows } from "./chunkBody.js"
 import * as ChunkUrls from "./chunkUrls.js"
@@ -82,11 +82,6 @@ export const EMIT_ROWS = 4096
 
 const isExpiredUrl = (error: SnowflakeError): error is NetworkError =>
   error._tag === "NetworkError" && error.httpStatus === 403
-
-const asRowDecodeError = (cause: unknown): RowDecodeError =>
-  cause instanceof RowDecodeError
-    ? cause
-    : new RowDecodeError({ message: "A row could not be decoded", cause })
 
 /** Bytes to reserve for a chunk: what the server announced, clamped to the budget. */
 export const reservationFor = (chunk: ChunkInfo, budget: number, prefetch: number): number => {

@@ -19,7 +19,7 @@ import * as Stream from "effect/Stream"
 import { Emulator } from "../../src/emulator/index.js"
 import * as Encryption from "../../src/protocol/transfer/encryption.js"
 import { materialFor } from "../../src/protocol/transfer/stageInfo.js"
-import * as StageManager from "../../src/services/StageManager.js"
+import * as Stages from "../../src/services/Stages.js"
 import type { StorageAdapter } from "../../src/services/storage/StorageAdapter.js"
 import { emulatorOptions } from "../integration/support.js"
 import { servicesLayer, withStages } from "./support.js"
@@ -60,7 +60,7 @@ for (const storage of ["gcs", "s3", "azure"] as const) {
           const ok = yield* stages.get("@~/in", join(dir, "ok"))
           assert.strictEqual(ok[0]!.status, "DOWNLOADED")
 
-          const plan = yield* StageManager.transferInstruction(pool, `GET @~/in file://${dir}/x/`)
+          const plan = yield* Stages.transferInstruction(pool, `GET @~/in file://${dir}/x/`)
           const key = plan.src_locations[0]!
           const material = materialFor(plan, 0)!
           const adapter = yield* cloud.forStage(plan.stageInfo)
@@ -116,7 +116,7 @@ describe("S3 stage TLS", () => {
       Effect.gen(function* () {
         const emulator = yield* Emulator.start({ ...emulatorOptions, storage: "s3" })
         const context = yield* Layer.build(servicesLayer(emulator.url))
-        const stages = yield* Effect.provide(StageManager.StageManager, context)
+        const stages = yield* Effect.provide(Stages.Stages, context)
         const failed = yield* stages
           .put({ stream: Stream.make("1\n").pipe(Stream.encodeText), name: "x.csv" }, "@~")
           .pipe(Effect.flip)
@@ -125,7 +125,7 @@ describe("S3 stage TLS", () => {
         const other = yield* Layer.build(
           servicesLayer(emulator.url, { storage: { caCertificate: rootCertificates[0] } })
         )
-        const otherStages = yield* Effect.provide(StageManager.StageManager, other)
+        const otherStages = yield* Effect.provide(Stages.Stages, other)
         const refused = yield* otherStages
           .put({ stream: Stream.make("1\n").pipe(Stream.encodeText), name: "x.csv" }, "@~")
           .pipe(Effect.flip)

@@ -9,13 +9,13 @@ import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { Emulator, type EmulatorOptions } from "../../src/emulator/index.js"
 import * as Authenticator from "../../src/services/Authenticator.js"
+import * as Client from "../../src/services/Client.js"
 import * as CloudStorage from "../../src/services/CloudStorage.js"
 import * as Ingestion from "../../src/services/Ingestion.js"
-import * as QueryEngine from "../../src/services/QueryEngine.js"
 import * as SessionPool from "../../src/services/SessionPool.js"
 import * as SnowflakeConfig from "../../src/services/SnowflakeConfig.js"
 import type { SnowflakeOptions } from "../../src/services/SnowflakeOptions.js"
-import * as StageManager from "../../src/services/StageManager.js"
+import * as Stages from "../../src/services/Stages.js"
 import * as Statements from "../../src/services/Statements.js"
 import * as Transport from "../../src/services/Transport.js"
 import { clientOptions, emulatorOptions } from "../integration/support.js"
@@ -28,9 +28,9 @@ export const servicesLayer = (url: string, overrides: Partial<SnowflakeOptions> 
   const pool = SessionPool.layer.pipe(Layer.provide(Layer.merge(transport, Authenticator.layer)))
   const core = Layer.merge(pool, transport)
   const statements = Statements.layer.pipe(Layer.provide(core))
-  const engine = QueryEngine.layer.pipe(Layer.provide(statements))
+  const engine = Client.layer.pipe(Layer.provide(statements))
   const storage = CloudStorage.layerFromConfig
-  const stages = StageManager.layer.pipe(Layer.provideMerge(Layer.mergeAll(pool, engine, storage)))
+  const stages = Stages.layer.pipe(Layer.provideMerge(Layer.mergeAll(pool, engine, storage)))
   const ingestion = Ingestion.layer.pipe(Layer.provideMerge(stages))
   return ingestion.pipe(Layer.provideMerge(config), Layer.provide(node), Layer.provideMerge(node))
 }
@@ -41,9 +41,9 @@ export const withStages = (storage: EmulatorOptions["storage"] = "local") =>
     const emulator = yield* Emulator.start({ ...emulatorOptions, storage })
     const caCertificate = emulator.storageCertificate
     const context = yield* Layer.build(servicesLayer(emulator.url, { storage: { caCertificate } }))
-    const stages = yield* Effect.provide(StageManager.StageManager, context)
+    const stages = yield* Effect.provide(Stages.Stages, context)
     const ingestion = yield* Effect.provide(Ingestion.Ingestion, context)
-    const sf = yield* Effect.provide(QueryEngine.QueryEngine, context)
+    const sf = yield* Effect.provide(Client.Client, context)
     const pool = yield* Effect.provide(SessionPool.SessionPool, context)
     const cloud = yield* Effect.provide(CloudStorage.CloudStorage, context)
     return { emulator, stages, ingestion, sf, pool, cloud }

@@ -276,3 +276,9 @@ export const compileRowDecoder = (
 
   return { columns, keys, toArray, toObject, decodeBatch }
 }
+
+/** What a decoder threw, as a RowDecodeError (its own, or one wrapping the cause). */
+export const asRowDecodeError = (cause: unknown): RowDecodeError =>
+  cause instanceof RowDecodeError
+    ? cause
+    : new RowDecodeError({ message: "A row could not be decoded", cause })

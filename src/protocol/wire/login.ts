@@ -92,12 +92,6 @@ export const LoginFailureData = Schema.Struct({
 })
 export type LoginFailureData = typeof LoginFailureData.Type
 
-/** Finds one parameter of a login or query response by name. */
-export const findParameter = (
-  parameters: ReadonlyArray<SessionParameter> | undefined,
-  name: string
-): unknown => parameters?.find((parameter) => parameter.name === name)?.value
-
 /** `POST /session/authenticator-request` answer (external browser SSO, §4.3). */
 export const AuthenticatorResponseData = Schema.Struct({
   ssoUrl: Schema.String,

@@ -11,7 +11,7 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { TransferInstruction } from "../../../src/protocol/transfer/stageInfo.js"
-import { makeTransfers } from "../../../src/services/StageManager.js"
+import { makeTransfers } from "../../../src/services/Stages.js"
 import * as S3 from "../../../src/services/storage/s3.js"
 import { startS3rver } from "../../support/storage.js"
 

@@ -1,4 +1,4 @@
-/** Reading the rows COPY INTO answers with: columns by name whatever their case, NULL as undefined. */
+/** Reading decoded result rows by column name (LIST, REMOVE, COPY INTO): any case of the name, NULL as undefined. */
 
 /** The field `name` (lower case) of a row, whatever the case of its key. */
 export const fieldOf = (row: Readonly<Record<string, unknown>>, name: string): unknown => {

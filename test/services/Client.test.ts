@@ -48,14 +48,14 @@ const gsServer = (onOther: (request: TestServer.RecordedRequest) => TestServer.R
 const clientFor = (url: string) =>
   Effect.gen(function* () {
     const context = yield* Layer.build(
-      Snowflake.layerWithoutNode(testOptions(url, { pool: { min: 0, max: 1 } })).pipe(
+      Snowflake.layerWithoutPlatform(testOptions(url, { pool: { min: 0, max: 1 } })).pipe(
         Layer.provide(Layer.merge(NodeHttpClient.layerUndici, NodeFileSystem.layer))
       )
     )
     return yield* Effect.provide(Snowflake.Client, context)
   })
 
-describe("QueryEngine (wire level)", () => {
+describe("Client (wire level)", () => {
   it.scopedLive("sends QUERY_TAG, STATEMENT_TIMEOUT_IN_SECONDS and named bindings; follows 333333", () =>
     Effect.gen(function* () {
       const server = yield* gsServer((request) => {

@@ -9,9 +9,9 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { StageUploadError } from "../errors/index.js"
-import { CHUNK } from "./storage/pipeline.js"
-import { fromNodeReadable } from "./storage/streams.js"
+import { StageUploadError } from "../../errors/index.js"
+import { CHUNK } from "../storage/pipeline.js"
+import { fromNodeReadable } from "../storage/streams.js"
 
 const ioError = (what: string) => (cause: unknown) => new StageUploadError({ message: what, cause })
 

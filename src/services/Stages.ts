@@ -31,10 +31,12 @@ import { materialFor, TransferInstruction } from "../protocol/transfer/stageInfo
 import { isInProgress } from "../protocol/wire/query.js"
 import { literal } from "../sql/identifier.js"
 import { stageReference } from "../sql/stage.js"
+import { Client, type ClientService } from "./Client.js"
 import { CloudStorage, type CloudStorageService } from "./CloudStorage.js"
-import { expandPath, type LocalFile, localFile } from "./localFiles.js"
-import { QueryEngine, type QueryEngineService } from "./QueryEngine.js"
+import { expandPath, type LocalFile, localFile } from "./ingestion/localFiles.js"
+import { fieldOf, optionalText } from "./rowFields.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
+import { postQuery } from "./Statements.js"
 import {
   coalesce,
   counted,
@@ -99,7 +101,7 @@ export interface RemovedFile {
   readonly result: string
 }
 
-export interface StageManagerService {
+export interface StagesService {
   readonly put: <E = never>(
     source: PutSource<E>,
     stage: string,
@@ -117,10 +119,7 @@ export interface StageManagerService {
   ) => Effect.Effect<ReadonlyArray<RemovedFile>, SnowflakeError>
 }
 
-export class StageManager extends Context.Tag("effect-snowflake/Stages")<
-  StageManager,
-  StageManagerService
->() {}
+export class Stages extends Context.Tag("effect-snowflake/Stages")<Stages, StagesService>() {}
 
 const decodeInstruction = Schema.decodeUnknown(TransferInstruction)
 
@@ -312,14 +311,7 @@ export const makeTransfers = (fs: FileSystem.FileSystem) => {
 export const transferInstruction = (pool: SessionPoolService, sqlText: string) =>
   pool.withSession((session) =>
     Effect.gen(function* () {
-      const envelope = yield* session.request({
-        method: "POST",
-        path: "/queries/v1/query-request",
-        body: { sqlText, disableOfflineChunks: false },
-        accept: "json",
-        requestId: globalThis.crypto.randomUUID(),
-        retryMarkers: true
-      })
+      const envelope = yield* postQuery(session, { sqlText, disableOfflineChunks: false }, { accept: "json" })
       if (isInProgress(envelope.code)) {
         return yield* new ProtocolError({ message: "A PUT/GET statement was answered as still running" })
       }
@@ -332,12 +324,29 @@ export const transferInstruction = (pool: SessionPoolService, sqlText: string) =
     })
   )
 
-export const makeWith = (
+/** The service with a span per call: over the live transfers, a recording or a replay alike. */
+export const traced = (stages: StagesService): StagesService => ({
+  put: (source, stage, options) =>
+    stages
+      .put(source, stage, options)
+      .pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } })),
+  get: (stagePath, localDir, options) =>
+    stages
+      .get(stagePath, localDir, options)
+      .pipe(Effect.withSpan("Snowflake.Stages.get", { attributes: { stage: stagePath } })),
+  list: (stage, pattern) =>
+    stages.list(stage, pattern).pipe(Effect.withSpan("Snowflake.Stages.list", { attributes: { stage } })),
+  remove: (stage, pattern) =>
+    stages.remove(stage, pattern).pipe(Effect.withSpan("Snowflake.Stages.remove", { attributes: { stage } }))
+})
+
+/** The live transfers, without spans (`traced` adds them). */
+export const makeLive = (
   pool: SessionPoolService,
-  engine: QueryEngineService,
+  engine: ClientService,
   storage: CloudStorageService,
   fs: FileSystem.FileSystem
-): StageManagerService => {
+): StagesService => {
   const { uploadOne, downloadOne, ioError } = makeTransfers(fs)
   const expand = (path: string) => expandPath(fs, path)
   const instruction = (sqlText: string) => transferInstruction(pool, sqlText)
@@ -429,7 +438,7 @@ export const makeWith = (
         )
       )
       return results.flat()
-    }).pipe(Effect.withSpan("Snowflake.Stages.put", { attributes: { stage } }))
+    })
 
   const get = (stagePath: string, localDir: string, options: GetOptions = {}) =>
     Effect.scoped(
@@ -463,14 +472,7 @@ export const makeWith = (
           { concurrency: Math.max(1, options.parallel ?? plan.parallel) }
         )
       })
-    ).pipe(Effect.withSpan("Snowflake.Stages.get", { attributes: { stage: stagePath } }))
-
-  const field = (record: Record<string, unknown>, name: string): unknown => {
-    if (name in record) return record[name]
-    const key = Object.keys(record).find((k) => k.toLowerCase() === name)
-    return key === undefined ? undefined : record[key]
-  }
-  const text = (value: unknown) => (value === null || value === undefined ? undefined : String(value))
+    )
 
   const list = (stage: string, pattern?: string) =>
     Effect.gen(function* () {
@@ -480,13 +482,13 @@ export const makeWith = (
       )
       return result.rows.map(
         (r): StageFile => ({
-          name: String(field(r, "name")),
-          size: Number(field(r, "size") ?? 0),
-          md5: text(field(r, "md5")),
-          lastModified: text(field(r, "last_modified"))
+          name: String(fieldOf(r, "name")),
+          size: Number(fieldOf(r, "size") ?? 0),
+          md5: optionalText(fieldOf(r, "md5")),
+          lastModified: optionalText(fieldOf(r, "last_modified"))
         })
       )
-    }).pipe(Effect.withSpan("Snowflake.Stages.list", { attributes: { stage } }))
+    })
 
   const remove = (stage: string, pattern?: string) =>
     Effect.gen(function* () {
@@ -495,29 +497,22 @@ export const makeWith = (
         `REMOVE ${ref}${pattern === undefined ? "" : ` PATTERN = ${literal(pattern)}`}`
       )
       return result.rows.map(
-        (r): RemovedFile => ({ name: String(field(r, "name")), result: String(field(r, "result") ?? "") })
+        (r): RemovedFile => ({ name: String(fieldOf(r, "name")), result: String(fieldOf(r, "result") ?? "") })
       )
-    }).pipe(Effect.withSpan("Snowflake.Stages.remove", { attributes: { stage } }))
+    })
 
   return { put, get, list, remove }
 }
 
 export const make: Effect.Effect<
-  StageManagerService,
+  StagesService,
   never,
-  SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
+  SessionPool | Client | CloudStorage | FileSystem.FileSystem
 > = Effect.gen(function* () {
-  return makeWith(yield* SessionPool, yield* QueryEngine, yield* CloudStorage, yield* FileSystem.FileSystem)
+  return traced(
+    makeLive(yield* SessionPool, yield* Client, yield* CloudStorage, yield* FileSystem.FileSystem)
+  )
 })
 
-export const layer: Layer.Layer<
-  StageManager,
-  never,
-  SessionPool | QueryEngine | CloudStorage | FileSystem.FileSystem
-> = Layer.effect(StageManager, make)
-
-/** Stages for a client without live sessions (a replayed simulation): every call fails, typed. */
-export const layerUnavailable = (reason: string): Layer.Layer<StageManager> => {
-  const fail = () => Effect.fail(new StageUploadError({ message: `Stages are not available: ${reason}` }))
-  return Layer.succeed(StageManager, { put: fail, get: fail, list: fail, remove: fail })
-}
+export const layer: Layer.Layer<Stages, never, SessionPool | Client | CloudStorage | FileSystem.FileSystem> =
+  Layer.effect(Stages, make)

@@ -3,12 +3,11 @@
  * trio submit / status / awaitResult plus cancel.
  *
  * This layer decorates `Statements` (which runs statements and answers with raw rowtype + cells)
- * with what the caller asked for: rows as objects or arrays, decode options, a row Schema, plus a
- * span and metrics per public call. Whether the statements run live or from a simulation cassette
- * is invisible here.
+ * with what the caller asked for: rows as objects or arrays, decode options, a row Schema
+ * (rowDecoding.ts), plus a span and metrics per public call. Whether the statements run live or
+ * from a simulation cassette is invisible here.
  */
 
-import * as Chunk from "effect/Chunk"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -19,11 +18,11 @@ import * as Metric from "effect/Metric"
 import type * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { SnowflakeError } from "../errors/index.js"
-import { compileRowDecoder, type DecodeOptions } from "../protocol/decode/index.js"
+import type { DecodeOptions } from "../protocol/decode/index.js"
 import * as Query from "../sql/Query.js"
 import { queriesTotal, queryDuration } from "../telemetry/metrics.js"
 import { queryAttributes } from "../telemetry/spans.js"
-import * as ResultSet from "./ResultSet.js"
+import * as RowDecoding from "./rowDecoding.js"
 import {
   type QueryHandle,
   type QueryStatusInfo,
@@ -32,14 +31,15 @@ import {
   type StatementsService
 } from "./Statements.js"
 
-export type { QueryResult, QueryStats, RowMode } from "./ResultSet.js"
+export type { QueryStats } from "../streams/answerRows.js"
+export type { QueryResult, RowMode } from "./rowDecoding.js"
 export type { QueryHandle, QueryStatusInfo } from "./Statements.js"
 
 /** A statement: a `Query` value or plain SQL text. */
 export type QueryInput = Query.Query | string
 
 export interface ExecuteOptions {
-  readonly rowMode?: ResultSet.RowMode | undefined
+  readonly rowMode?: RowDecoding.RowMode | undefined
   /** How values are decoded (numbers lossless by default, dates as Snowflake values, …). */
   readonly decode?: DecodeOptions | undefined
 }
@@ -66,26 +66,26 @@ type Execute = {
   <A, I>(
     query: QueryInput,
     options: SchemaOptions<A, I>
-  ): Effect.Effect<ResultSet.QueryResult<A>, SnowflakeError>
+  ): Effect.Effect<RowDecoding.QueryResult<A>, SnowflakeError>
   (
     query: QueryInput,
     options: ExecuteOptions & { readonly rowMode: "array" }
-  ): Effect.Effect<ResultSet.QueryResult<ArrayRow>, SnowflakeError>
+  ): Effect.Effect<RowDecoding.QueryResult<ArrayRow>, SnowflakeError>
   (
     query: QueryInput,
     options?: ExecuteOptions
-  ): Effect.Effect<ResultSet.QueryResult<ObjectRow>, SnowflakeError>
+  ): Effect.Effect<RowDecoding.QueryResult<ObjectRow>, SnowflakeError>
 }
 
 type ExecuteMulti = {
   (
     query: QueryInput,
     options: ExecuteOptions & { readonly rowMode: "array" }
-  ): Effect.Effect<ReadonlyArray<ResultSet.QueryResult<ArrayRow>>, SnowflakeError>
+  ): Effect.Effect<ReadonlyArray<RowDecoding.QueryResult<ArrayRow>>, SnowflakeError>
   (
     query: QueryInput,
     options?: ExecuteOptions
-  ): Effect.Effect<ReadonlyArray<ResultSet.QueryResult<ObjectRow>>, SnowflakeError>
+  ): Effect.Effect<ReadonlyArray<RowDecoding.QueryResult<ObjectRow>>, SnowflakeError>
 }
 
 type StreamRows = {
@@ -113,14 +113,14 @@ type AwaitResult = {
   <A, I>(
     queryIdOrHandle: string | QueryHandle,
     options: AwaitOptions & SchemaOptions<A, I>
-  ): Effect.Effect<ResultSet.QueryResult<A>, SnowflakeError>
+  ): Effect.Effect<RowDecoding.QueryResult<A>, SnowflakeError>
   (
     queryIdOrHandle: string | QueryHandle,
     options?: AwaitOptions
-  ): Effect.Effect<ResultSet.QueryResult<ObjectRow>, SnowflakeError>
+  ): Effect.Effect<RowDecoding.QueryResult<ObjectRow>, SnowflakeError>
 }
 
-export interface QueryEngineService {
+export interface ClientService {
   readonly execute: Execute
   readonly executeMulti: ExecuteMulti
   readonly stream: StreamRows
@@ -132,16 +132,15 @@ export interface QueryEngineService {
   readonly cancel: (queryId: string) => Effect.Effect<void, SnowflakeError>
 }
 
-export class QueryEngine extends Context.Tag("effect-snowflake/Client")<QueryEngine, QueryEngineService>() {}
+export class Client extends Context.Tag("effect-snowflake/Client")<Client, ClientService>() {}
 
 const toQuery = (input: QueryInput): Query.Query => (typeof input === "string" ? Query.make(input) : input)
 
-export const make: Effect.Effect<QueryEngineService, never, Statements> = Effect.map(
-  Statements,
-  (statements) => makeWith(statements)
+export const make: Effect.Effect<ClientService, never, Statements> = Effect.map(Statements, (statements) =>
+  makeWith(statements)
 )
 
-export const makeWith = (statements: StatementsService): QueryEngineService => {
+export const makeWith = (statements: StatementsService): ClientService => {
   /** Metrics around one public call. */
   const measured = <A>(effect: Effect.Effect<A, SnowflakeError>) =>
     Effect.gen(function* () {
@@ -164,7 +163,7 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
 
   const rowOptions = (
     options: Partial<SchemaOptions<unknown, unknown>> | undefined
-  ): ResultSet.RowOptions => ({
+  ): RowDecoding.RowOptions => ({
     rowMode: options?.rowMode,
     decode: options?.decode,
     schema: options?.schema
@@ -177,7 +176,7 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     const query = toQuery(input)
     yield* Effect.annotateCurrentSpan(queryAttributes("execute", query.sql))
     const raw = yield* statements.execute(query)
-    return yield* ResultSet.decode(raw, rowOptions(options))
+    return yield* RowDecoding.decodeResult(raw, rowOptions(options))
   }, measured)
 
   const executeMulti = Effect.fn("Snowflake.executeMulti")(function* (
@@ -187,18 +186,11 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
     const query = toQuery(input)
     yield* Effect.annotateCurrentSpan(queryAttributes("executeMulti", query.sql))
     const raws = yield* statements.executeMulti(query)
-    return yield* Effect.forEach(raws, (raw) => ResultSet.decode(raw, rowOptions(options)))
+    return yield* Effect.forEach(raws, (raw) => RowDecoding.decodeResult(raw, rowOptions(options)))
   }, measured)
 
-  /** Decodes a raw stream batch by batch (one converter call per batch of rows, not per row). */
-  const decodeStream = (raw: RawStream, options: Partial<SchemaOptions<unknown, unknown>> | undefined) => {
-    const decoder = compileRowDecoder(raw.rowtype, options?.decode ?? {})
-    const convert = ResultSet.makeRowsConverter(decoder, rowOptions(options))
-    return raw.batches.pipe(
-      Stream.mapEffect((batch) => Effect.map(convert(batch), Chunk.unsafeFromArray)),
-      Stream.flattenChunks
-    )
-  }
+  const decodeStream = (raw: RawStream, options: Partial<SchemaOptions<unknown, unknown>> | undefined) =>
+    RowDecoding.decodeStream(raw.rowtype, raw.batches, rowOptions(options))
 
   const stream = (input: QueryInput, options?: Partial<SchemaOptions<unknown, unknown>>) => {
     const query = toQuery(input)
@@ -253,7 +245,7 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
           Effect.tapErrorTag("QueryTimeout", () => cancelQuery)
         )
       : waited
-    return yield* ResultSet.decode(raw, rowOptions(options))
+    return yield* RowDecoding.decodeResult(raw, rowOptions(options))
   })
 
   const cancel = Effect.fn("Snowflake.cancel")(function* (queryId: string) {
@@ -274,4 +266,4 @@ export const makeWith = (statements: StatementsService): QueryEngineService => {
 }
 
 /** The client over any `Statements`: live, recording or replaying. */
-export const layer: Layer.Layer<QueryEngine, never, Statements> = Layer.effect(QueryEngine, make)
+export const layer: Layer.Layer<Client, never, Statements> = Layer.effect(Client, make)

@@ -12,9 +12,9 @@
  * which record of the input it failed on the same way (`abortedRecord`).
  */
 import * as Effect from "effect/Effect"
-import { compact } from "../errors/fields.js"
-import { DataError, QueryExecutionError, type SnowflakeError } from "../errors/index.js"
-import * as CopyInto from "../sql/CopyInto.js"
+import { compact } from "../../errors/fields.js"
+import { DataError, QueryExecutionError, type SnowflakeError } from "../../errors/index.js"
+import * as CopyInto from "../../sql/CopyInto.js"
 import type { CopyValidationError } from "./copyValidation.js"
 
 /** A record that did not load, and why. */

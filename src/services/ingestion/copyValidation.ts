@@ -2,7 +2,7 @@
  * What `COPY INTO … VALIDATION_MODE = RETURN_ERRORS | RETURN_ALL_ERRORS` answers: one row per
  * error in the files the COPY would load, read into `CopyValidationError`s (`Ingestion.validate`).
  */
-import { fieldOf, optionalNumber, optionalText } from "./copyRows.js"
+import { fieldOf, optionalNumber, optionalText } from "../rowFields.js"
 
 /** One error a COPY would meet, where it is, and the record it would reject. */
 export interface CopyValidationError {

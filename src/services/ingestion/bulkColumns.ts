@@ -10,10 +10,10 @@
  * NULL for it without a word (JSON, Parquet) or reject the COPY after the upload (CSV).
  */
 import * as Effect from "effect/Effect"
-import { DataError, type SnowflakeError } from "../errors/index.js"
-import type { Column } from "../protocol/decode/index.js"
-import { sqlName } from "../sql/identifier.js"
-import type { QueryEngineService } from "./QueryEngine.js"
+import { DataError, type SnowflakeError } from "../../errors/index.js"
+import type { Column } from "../../protocol/decode/index.js"
+import { sqlName } from "../../sql/identifier.js"
+import type { ClientService } from "../Client.js"
 
 /** The column of `columns` that `key` names, or why there is none. */
 export const matchColumn = (
@@ -35,7 +35,7 @@ export const matchColumn = (
 
 /** The table's columns for `keys`, in their order (`table` as `nameParts` reads it). */
 export const targetColumns = (
-  engine: QueryEngineService,
+  engine: ClientService,
   table: string,
   keys: ReadonlyArray<string>
 ): Effect.Effect<ReadonlyArray<Column>, SnowflakeError> =>

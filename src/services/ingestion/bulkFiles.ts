@@ -21,11 +21,11 @@ import * as Option from "effect/Option"
 import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import * as Take from "effect/Take"
-import { type SnowflakeError, StageUploadError } from "../errors/index.js"
-import type { UploadResult } from "../protocol/transfer/results.js"
-import { isFileEnd } from "../streams/export/fileEnd.js"
-import { recordsIn } from "../streams/export/recordCount.js"
-import type { StageManagerService } from "./StageManager.js"
+import { type SnowflakeError, StageUploadError } from "../../errors/index.js"
+import type { UploadResult } from "../../protocol/transfer/results.js"
+import { isFileEnd } from "../../streams/export/fileEnd.js"
+import { recordsIn } from "../../streams/export/recordCount.js"
+import type { StagesService } from "../Stages.js"
 
 const bytesOf = (chunk: Chunk.Chunk<Uint8Array>) => {
   let size = 0
@@ -47,7 +47,7 @@ export interface PutFiles {
 }
 
 export const putInFiles = <E>(
-  stages: StageManagerService,
+  stages: StagesService,
   bytes: Stream.Stream<Uint8Array, E>,
   stage: string,
   extension: string,

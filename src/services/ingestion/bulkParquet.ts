@@ -13,9 +13,9 @@
  * matches them with MATCH_BY_COLUMN_NAME = CASE_SENSITIVE.
  */
 import type * as Stream from "effect/Stream"
-import type { SnowflakeError } from "../errors/index.js"
-import type { Column } from "../protocol/decode/index.js"
-import { parquetFiles } from "../streams/export/parquet.js"
+import type { SnowflakeError } from "../../errors/index.js"
+import type { Column } from "../../protocol/decode/index.js"
+import { parquetFiles } from "../../streams/export/parquet.js"
 
 const TEMPORAL = new Set(["date", "time", "timestamp_ntz", "timestamp_ltz", "timestamp_tz"])
 
