@@ -14,7 +14,15 @@ import { assert, describe, it } from "@effect/vitest"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const trees = ["src", "test", "bench", "bin", "examples", ".ci"]
-const rootFiles = ["package.json", "vitest.config.ts", "vite.config.ts", "biome.json", "tsconfig.json"]
+const rootFiles = [
+  "package.json",
+  "vitest.config.ts",
+  "vite.config.ts",
+  "biome.json",
+  "tsconfig.json",
+  "knip.config.ts",
+  ".dependency-cruiser.cjs"
+]
 const skipped = new Set(["node_modules", "dist", "fixtures", "cassettes"])
 const sourceFile = /\.(ts|js|mjs|cjs|json|sh)$|^run$/
 
