@@ -202,13 +202,17 @@ module.exports = {
     {
       name: "layers-only-provide-the-http-client",
       comment:
-        "A composition names the HttpClient tag in its types and provides Node's implementation " +
-        "(NodeHttpClient) to the batteries-included layers; it sends no request itself.",
+        "A composition takes the HttpClient tag (to hand the client to Transport and CloudStorage) " +
+        "and provides Node's implementation (NodeHttpClient) to the batteries-included layers; it " +
+        "builds no request itself (no HttpClientRequest, no sockets).",
       severity: "error",
       from: { path: "^src/layers/" },
       to: {
         path: [HTTP_BUILTINS, ...HTTP_PACKAGES],
-        pathNot: "(^|/)node_modules/@effect/platform-node/dist/[^/]+/NodeHttpClient\\.",
+        pathNot: [
+          "(^|/)node_modules/@effect/platform-node/dist/[^/]+/NodeHttpClient\\.",
+          "(^|/)node_modules/@effect/platform/dist/[^/]+/HttpClient\\."
+        ],
         dependencyTypesNot: ["type-only"]
       }
     },

@@ -5,7 +5,7 @@
  * vite-node would transform its hundreds of files itself, ~3 s of CPU on a client's first S3
  * transfer that no user of the built package pays (plain Node imports it in ~0.2 s).
  */
-import { defineConfig } from "vite"
+import { defineConfig } from "vitest/config"
 
 export default defineConfig({
   environments: { ssr: { resolve: { mainFields: ["main"] } } }

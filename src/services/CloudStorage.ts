@@ -24,7 +24,7 @@ import type { StorageAdapter, UploadOptions } from "./storage/StorageAdapter.js"
 import * as S3 from "./storage/s3.js"
 import { withSourceFailure } from "./storage/streams.js"
 
-export type { ObjectInfo, StorageAdapter, UploadOptions } from "./storage/StorageAdapter.js"
+export type { StorageAdapter } from "./storage/StorageAdapter.js"
 
 /** Where and how to reach the store behind a URL. Secrets stay redacted. */
 export interface UrlOptions {

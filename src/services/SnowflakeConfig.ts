@@ -308,11 +308,6 @@ export const loadOptions = (
 export const layer = (options: SnowflakeOptions): Layer.Layer<SnowflakeConfig, InvalidConfig> =>
   Layer.effect(SnowflakeConfig, resolve(options))
 
-export const layerConfig = (
-  overrides?: Partial<SnowflakeOptions>
-): Layer.Layer<SnowflakeConfig, InvalidConfig> =>
-  Layer.effect(SnowflakeConfig, Effect.flatMap(loadOptions(overrides), resolve))
-
 /** `SNOWFLAKE_SIMULATION_MODE` / `SNOWFLAKE_SIMULATION_FILE`: run live, record a cassette, or replay one. */
 export type SimulationSettings =
   | { readonly mode: "disabled" }

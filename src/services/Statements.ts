@@ -57,8 +57,6 @@ import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
 import { Transport, type TransportService } from "./Transport.js"
 
-export type { RawResult } from "../streams/answerRows.js"
-
 /**
  * A streamed result below decoding: the rowtype, known up front, and the rows as they come, in
  * undecoded batches (`RowBatch.toCells` gives their string cells).

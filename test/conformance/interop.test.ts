@@ -115,7 +115,7 @@ for (const storage of ["gcs", "s3"] as const) {
 
           // and the emulator loads both uploads
           yield* sf.execute("CREATE TABLE both_sides (id NUMBER, payload VARCHAR)")
-          const { CopyInto, FileFormat } = yield* Effect.promise(() => import("../../src/sql/index.js"))
+          const { CopyInto, FileFormat } = yield* Effect.promise(() => import("../../src/index.js"))
           for (const path of ["@~/ours", "@~/sdk"]) {
             yield* ingestion.copyInto(
               CopyInto.table("both_sides").pipe(

@@ -94,7 +94,7 @@ for (const storage of ["local", "gcs", "s3", "azure"] as const) {
             "@%t"
           )
           assert.strictEqual(put[0]!.status, "UPLOADED")
-          const { CopyInto, FileFormat } = yield* Effect.promise(() => import("../../src/sql/index.js"))
+          const { CopyInto, FileFormat } = yield* Effect.promise(() => import("../../src/index.js"))
           const result = yield* ingestion.copyInto(
             CopyInto.table("t").pipe(CopyInto.from("@%t"), CopyInto.fileFormat(FileFormat.csv()))
           )

@@ -5,7 +5,7 @@
  */
 // Snowflake reads JSON numbers exactly: integers beyond 2^53 must not pass through a JS number.
 import { parseLosslessJson } from "../../protocol/decode/json.js"
-import { stringifyLossless } from "../../streams/export/values.js"
+import { stringifyLossless } from "../../protocol/values/losslessJson.js"
 import { listOption, type Options, textOption } from "../stages/sqlText.js"
 
 /** One parsed record: a text or NULL per field, plus where it came from. */

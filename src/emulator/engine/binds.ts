@@ -62,11 +62,6 @@ export const literal = (type: string, value: string | null): string => {
   }
 }
 
-export interface BindMarkers {
-  /** Number of distinct parameters the statement needs. */
-  readonly count: number
-}
-
 /** How many bind values the statement expects (`?` count, or the highest `:N`, or distinct names). */
 export const countMarkers = (sql: string): number => {
   let positional = 0

@@ -47,9 +47,6 @@ const defaultNames = new Set(defaultParameters.map(([name]) => name))
 /** Session values that are echoed although they are not in the default list. */
 const echoedExtras = ["JS_TREAT_INTEGER_AS_BIGINT", "MULTI_STATEMENT_COUNT", "QUERY_TAG"]
 
-export const defaultValue = (name: string): ParameterValue | undefined =>
-  defaultParameters.find(([n]) => n === name)?.[1]
-
 /** The `parameters` array of a login or query response. */
 export const responseParameters = (
   session: ReadonlyMap<string, ParameterValue>

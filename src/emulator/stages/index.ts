@@ -16,11 +16,7 @@ import { stageTokens, upper } from "./sqlText.js"
 import { stagedQuery } from "./stagedQuery.js"
 import { endSession, stageStatement } from "./statements.js"
 
-export { GCS_BUCKET, type GcsStorage, makeGcsStorage } from "../storage/gcsStorage.js"
-export { makeLocalStorage } from "../storage/localStorage.js"
-export type { StageStorage, StorageKind } from "../storage/storage.js"
-export type { HookEnv, HookResult, StatementHook } from "./hook.js"
-export { RAW_NUMBER } from "./transfer.js"
+export type { StageStorage } from "../storage/storage.js"
 
 const FIRST_WORDS = new Set(["PUT", "GET", "LIST", "LS", "REMOVE", "RM", "COPY", "CREATE", "DROP", "SHOW"])
 

@@ -137,10 +137,6 @@ export const convertersFor = (column: Column, options: DecodeOptions = {}): Colu
   }
 }
 
-/** The string converter for one column under the given options. */
-export const converterFor = (column: Column, options: DecodeOptions = {}): Cells.Converter =>
-  convertersFor(column, options).text
-
 /** Object keys for the columns: names, with `_2`, `_3`, … for repeats. */
 export const uniqueKeys = (names: ReadonlyArray<string>): Array<string> => {
   const taken = new Set<string>()

@@ -4,7 +4,6 @@ export { parseLosslessJson } from "./json.js"
 export {
   type Column,
   compileRowDecoder,
-  converterFor,
   type DecodeOptions,
   type RowDecoder,
   uniqueKeys

@@ -35,11 +35,6 @@ export interface LoginRequestData {
   readonly SESSION_PARAMETERS: Readonly<Record<string, string | number | boolean>>
 }
 
-/** The full login request body: `{ data: { … } }`. */
-export interface LoginRequestBody {
-  readonly data: LoginRequestData
-}
-
 const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(schema, { nullable: true })
 

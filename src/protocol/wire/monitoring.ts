@@ -50,8 +50,6 @@ export const isStillRunning = (status: QueryStatus): boolean => stillRunning.has
 /** Finished without a result. (RESTARTED and unknown statuses are neither running nor error.) */
 export const isError = (status: QueryStatus): boolean => errorStatuses.has(status)
 
-export const isSuccess = (status: QueryStatus): boolean => status === "SUCCESS"
-
 const optionalNullable = <S extends Schema.Schema.Any>(schema: S) =>
   Schema.optionalWith(schema, { nullable: true })
 

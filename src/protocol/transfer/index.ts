@@ -1,6 +1,0 @@
-export * as Compression from "./compression.js"
-export * as Digest from "./digest.js"
-export * as Encryption from "./encryption.js"
-export * as Metadata from "./metadata.js"
-export * from "./results.js"
-export * from "./stageInfo.js"
