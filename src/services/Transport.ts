@@ -17,10 +17,12 @@ import * as Layer from "effect/Layer"
 import * as Metric from "effect/Metric"
 import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
+import { networkDetail } from "../errors/HttpFailure.js"
 import {
   ConnectionTimeout,
   fromHttpStatus,
   fromServerFailure,
+  HttpFailure,
   NetworkError,
   ProtocolError,
   type SnowflakeError,
@@ -92,29 +94,56 @@ const newGuid = (): string => globalThis.crypto.randomUUID()
 
 const pathOnly = (path: string): string => path.split("?")[0] ?? path
 
-const looksLikeTls = (error: HttpClientError.HttpClientError): boolean =>
-  /certificate|ssl|tls|self.signed/i.test(String((error as { cause?: unknown }).cause ?? ""))
+/** The host of an absolute URL, for messages that must say which server failed. */
+const hostOf = (url: string): string => {
+  try {
+    return new URL(url).host
+  } catch {
+    return "an unknown host"
+  }
+}
+
+/** The path of an absolute URL (a chunk URL's host and signature stay out of errors). */
+const urlPath = (url: string): string => {
+  try {
+    return new URL(url).pathname
+  } catch {
+    return url
+  }
+}
+
+const looksLikeTls = (failure: HttpFailure): boolean =>
+  /certificate|ssl|tls|self.signed|CERT_|ERR_TLS/i.test(`${failure.code ?? ""} ${failure.detail ?? ""}`)
+
+/** The facts of an HttpClient failure without its request (headers and body hold secrets). */
+const failureOf = (error: HttpClientError.HttpClientError): HttpFailure => {
+  const { code, detail } = networkDetail((error as { cause?: unknown }).cause)
+  return new HttpFailure(
+    error.reason,
+    error.request.method,
+    pathOnly(urlPath(error.request.url)),
+    code,
+    detail
+  )
+}
 
 /** HttpClient failures: no answer (retryable NetworkError), TLS (final) or a request we could not build. */
 const fromHttpClientError = (error: HttpClientError.HttpClientError): SnowflakeError => {
+  const failure = failureOf(error)
+  const where = `${failure.method} ${failure.path}`
   if (error._tag === "RequestError") {
     if (error.reason === "Transport") {
-      return looksLikeTls(error)
+      return looksLikeTls(failure)
         ? new TlsError({
-            message: `TLS failure talking to Snowflake: ${error.description ?? "handshake failed"}`
+            message: `TLS failure talking to Snowflake at ${hostOf(error.request.url)}${failure.detail === undefined ? "" : `: ${failure.detail}`}`,
+            cause: failure
           })
-        : new NetworkError({
-            message: `Could not reach Snowflake (${error.request.method} ${pathOnly(error.request.url)})`,
-            cause: error
-          })
+        : new NetworkError({ message: `Could not reach Snowflake (${where})`, cause: failure })
     }
-    return new ProtocolError({ message: `Could not build the request: ${error.message}`, cause: error })
+    return new ProtocolError({ message: `Could not build the request (${where})`, cause: failure })
   }
   // Reading the body failed (connection dropped mid-answer): same as no answer at all.
-  return new NetworkError({
-    message: `Snowflake's answer was cut off (${error.request.method} ${pathOnly(error.request.url)})`,
-    cause: error
-  })
+  return new NetworkError({ message: `Snowflake's answer was cut off (${where})`, cause: failure })
 }
 
 const isTransientStatus = (status: number): boolean => status === 408 || status === 429 || status >= 500

@@ -132,39 +132,36 @@ describe("fault matrix: login", () => {
     ]
 
   for (const [name, user, auth, secrets] of credentials) {
-    // issue 15 #4: the NetworkError keeps the HTTP client's RequestError as cause, which carries the login body.
-    it.live.fails(
-      `login connection dropped × ${name} → no secret in String, JSON, inspect or Cause.pretty`,
-      () =>
-        Effect.scoped(
-          Effect.gen(function* () {
-            const { proxy } = yield* emulatorAndProxy(keyUserOptions)
-            yield* proxy.rule({ path: paths.login, times: Infinity, action: { _tag: "drop" } })
-            const { sf } = yield* client({ accessUrl: proxy.url, user, auth })
-            const error = yield* bounded(
-              `execute with ${name} login dropped`,
-              Effect.flip(sf.execute("SELECT 1"))
-            )
-            assert.strictEqual(error._tag, "NetworkError")
-            const bodyTokens = proxy
-              .requestsTo(paths.login)
-              .map((r) => (JSON.parse(r.body) as { data: { TOKEN?: string } }).data.TOKEN)
-            const wireSecrets = bodyTokens.filter((t): t is string => t !== undefined)
-            for (const token of wireSecrets) registerSecret(`a ${name} login token`, token)
-            const renderings = {
-              String: String(error),
-              JSON: JSON.stringify(error),
-              inspect: inspect(error, { depth: null }),
-              "Cause.pretty": Cause.pretty(Cause.fail(error))
+    it.live(`login connection dropped × ${name} → no secret in String, JSON, inspect or Cause.pretty`, () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const { proxy } = yield* emulatorAndProxy(keyUserOptions)
+          yield* proxy.rule({ path: paths.login, times: Infinity, action: { _tag: "drop" } })
+          const { sf } = yield* client({ accessUrl: proxy.url, user, auth })
+          const error = yield* bounded(
+            `execute with ${name} login dropped`,
+            Effect.flip(sf.execute("SELECT 1"))
+          )
+          assert.strictEqual(error._tag, "NetworkError")
+          const bodyTokens = proxy
+            .requestsTo(paths.login)
+            .map((r) => (JSON.parse(r.body) as { data: { TOKEN?: string } }).data.TOKEN)
+          const wireSecrets = bodyTokens.filter((t): t is string => t !== undefined)
+          for (const token of wireSecrets) registerSecret(`a ${name} login token`, token)
+          const renderings = {
+            String: String(error),
+            JSON: JSON.stringify(error),
+            inspect: inspect(error, { depth: null }),
+            "Cause.pretty": Cause.pretty(Cause.fail(error))
+          }
+          for (const [how, text] of Object.entries(renderings)) {
+            for (const secret of [...secrets, ...wireSecrets]) {
+              // includes, not notInclude: an assertion message must not repeat the secret either
+              assert.isFalse(text.includes(secret), `${how}(error) shows a ${name} secret`)
             }
-            for (const [how, text] of Object.entries(renderings)) {
-              for (const secret of [...secrets, ...wireSecrets]) {
-                // includes, not notInclude: an assertion message must not repeat the secret either
-                assert.isFalse(text.includes(secret), `${how}(error) shows a ${name} secret`)
-              }
-            }
-          })
-        )
+          }
+        })
+      )
     )
   }
 })

@@ -1,4 +1,6 @@
 import { inspect } from "node:util"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { assert, describe, it } from "@effect/vitest"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
@@ -33,6 +35,22 @@ describe("the secret scan", () => {
       assert.strictEqual(leaks.length, 2)
       assert.include(leaks[0]!, "a JWT")
       assert.include(leaks[1]!, "a test's token")
+    })
+  )
+
+  it.effect("skips the HTTP library's own errors only as top-level errors: held as a cause, they fail", () =>
+    Effect.sync(() => {
+      scanRecordedErrors()
+      const request = HttpClientRequest.post("http://127.0.0.1:1/session/v1/login-request").pipe(
+        HttpClientRequest.setHeader("Authorization", `Snowflake Token="${passwords.alice}"`)
+      )
+      const raw = new HttpClientError.RequestError({ request, reason: "Transport" })
+      assert.include(JSON.stringify(raw), passwords.alice, "the library's error renders the header in clear")
+      assert.deepStrictEqual(scanRecordedErrors(), [], "dropped by the Transport, it reaches no caller")
+      new CarriesBody({ cause: new HttpClientError.RequestError({ request, reason: "Transport" }) })
+      const leaks = scanRecordedErrors()
+      assert.strictEqual(leaks.length, 1)
+      assert.include(leaks[0]!, "CarriesBody")
     })
   )
 })

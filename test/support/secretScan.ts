@@ -61,11 +61,23 @@ const jsonPathOf = (json: string, needle: (text: string) => boolean): string | u
   return safely(() => walk(JSON.parse(json), "") ?? "") || undefined
 }
 
+/**
+ * @effect/platform's own HttpClient errors carry the whole request (Authorization header, login
+ * body) and render it in clear outside a fiber: the library cannot stop the HTTP client from making
+ * them. The Transport maps each one to a typed error whose cause keeps only method, path and the
+ * network failure (errors/HttpFailure.ts) and drops it, so it never reaches a caller. They are
+ * skipped here as top-level errors only: any error that still held one as a cause would be rendered
+ * with it and fail the scan.
+ */
+const HTTP_CLIENT_ERROR = Symbol.for("@effect/platform/HttpClientError")
+const isHttpLibraryError = (error: Error) => HTTP_CLIENT_ERROR in error
+
 /** Every leak among the errors created since the last scan, one line each. */
 export const scanRecordedErrors = (): ReadonlyArray<string> => {
   const secrets = knownSecrets()
   const leaks: Array<string> = []
   for (const error of drainRecordedErrors()) {
+    if (isHttpLibraryError(error)) continue
     for (const [how, text] of renderings(error)) {
       if (text.length === 0) continue
       const secret = secrets.find((s) => text.includes(s.value))
