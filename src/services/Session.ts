@@ -114,7 +114,6 @@ export const make = (deps: SessionDeps): Effect.Effect<Session, never, Scope.Sco
 
     const login = (generation: number) =>
       Effect.gen(function* () {
-        const data = yield* authenticator.loginData
         const query: Record<string, string> = { requestId: globalThis.crypto.randomUUID() }
         if (config.warehouse) query.warehouse = config.warehouse
         if (config.database) query.databaseName = config.database
@@ -124,7 +123,8 @@ export const make = (deps: SessionDeps): Effect.Effect<Session, never, Scope.Sco
           method: "POST",
           path: "/session/v1/login-request",
           query,
-          body: { data },
+          // built per attempt: a retried key-pair login signs a fresh JWT
+          bodyPerAttempt: Effect.map(authenticator.loginData, (data) => ({ data })),
           clientAppHeaders: true
         })
         const response = yield* decodeLogin(envelope.data).pipe(Effect.mapError(protocolError("login")))

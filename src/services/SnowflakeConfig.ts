@@ -48,6 +48,8 @@ export interface ResolvedConfig {
     readonly factor: number
     readonly maxDelay: Duration.Duration
     readonly maxJitter: Duration.Duration
+    readonly maxRetryAfter: Duration.Duration
+    readonly maxElapsed: Duration.Duration
   }
 }
 
@@ -169,7 +171,12 @@ export const resolve = (options: SnowflakeOptions): Effect.Effect<ResolvedConfig
         baseDelay: yield* decodeDuration("retry.baseDelay", retryIn.baseDelay),
         factor: retryIn.factor,
         maxDelay: yield* decodeDuration("retry.maxDelay", retryIn.maxDelay),
-        maxJitter: yield* decodeDuration("retry.maxJitter", retryIn.maxJitter)
+        maxJitter: yield* decodeDuration("retry.maxJitter", retryIn.maxJitter),
+        maxRetryAfter: yield* decodeDuration(
+          "retry.maxRetryAfter",
+          retryIn.maxRetryAfter ?? retryIn.maxDelay
+        ),
+        maxElapsed: yield* decodeDuration("retry.maxElapsed", retryIn.maxElapsed)
       }
     } satisfies ResolvedConfig
   })

@@ -31,6 +31,14 @@ export interface RetryOptions {
   readonly maxDelay: Duration.DurationInput
   /** Upper bound of the uniformly random extra delay added to each wait. */
   readonly maxJitter: Duration.DurationInput
+  /** The longest wait a server's Retry-After may ask for; a longer one is cut to this (default: `maxDelay`). */
+  readonly maxRetryAfter?: Duration.DurationInput | undefined
+  /**
+   * The whole budget of one request's retries, from its first attempt: no retry starts (and no
+   * wait is longer) than what is left of it. Past it the request fails with the last error, saying
+   * how often and how long it was tried.
+   */
+  readonly maxElapsed: Duration.DurationInput
 }
 
 export interface PoolOptions {
@@ -85,7 +93,8 @@ export const defaultRetry: RetryOptions = {
   baseDelay: Duration.millis(100),
   factor: 2,
   maxDelay: Duration.seconds(10),
-  maxJitter: Duration.millis(100)
+  maxJitter: Duration.millis(100),
+  maxElapsed: Duration.minutes(2)
 }
 
 export const defaultPool: PoolOptions = {

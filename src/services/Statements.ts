@@ -319,9 +319,13 @@ export const makeWith = (
       })
     )
 
-  /** Client-side timeout: QueryTimeout, and the interruption aborts the statement on the server. */
-  const withClientTimeout = <A>(
-    effect: Effect.Effect<A, SnowflakeError>,
+  /**
+   * Client-side timeout: QueryTimeout, and the interruption aborts the statement on the server. It
+   * wraps everything a call does — waiting for a session, logging in (with its retries), context
+   * statements and the statement itself — so a deadline holds whatever is slow.
+   */
+  const withClientTimeout = <A, R>(
+    effect: Effect.Effect<A, SnowflakeError, R>,
     timeout: Duration.Duration | undefined
   ) =>
     timeout === undefined
@@ -335,8 +339,9 @@ export const makeWith = (
   const execute = (query: Query.Query) =>
     Effect.gen(function* () {
       const { body, timeout } = yield* requestBody(query, {})
-      const data = yield* onSession(query, (session, observe) =>
-        withClientTimeout(run(session, body, observe), timeout)
+      const data = yield* withClientTimeout(
+        onSession(query, (session, observe) => run(session, body, observe)),
+        timeout
       )
       return yield* AnswerRows.collect(data, transport.fetchChunk, freshChunksOnAnySession(data))
     })
@@ -365,8 +370,8 @@ export const makeWith = (
   const executeMulti = (query: Query.Query) =>
     Effect.gen(function* () {
       const { body, timeout } = yield* requestBody(query, { multi: true })
-      const answers = yield* onSession(query, (session, observe) =>
-        withClientTimeout(
+      const answers = yield* withClientTimeout(
+        onSession(query, (session, observe) =>
           Effect.gen(function* () {
             const parent = yield* run(session, body)
             const children = childQueryIds(parent)
@@ -378,9 +383,9 @@ export const makeWith = (
             const last = results[results.length - 1]
             if (last !== undefined) yield* observe(last)
             return results
-          }),
-          timeout
-        )
+          })
+        ),
+        timeout
       )
       return yield* Effect.forEach(answers, (data) =>
         AnswerRows.collect(data, transport.fetchChunk, freshChunksOnAnySession(data))
@@ -390,9 +395,14 @@ export const makeWith = (
   const stream = (query: Query.Query): Effect.Effect<RawStream, SnowflakeError, Scope.Scope> =>
     Effect.gen(function* () {
       const { body, timeout } = yield* requestBody(query, {})
-      const session = yield* pool.get
-      const observe = yield* withQueryContext(session, query)
-      const data = yield* withClientTimeout(run(session, body, observe), timeout)
+      const { data, session } = yield* withClientTimeout(
+        Effect.gen(function* () {
+          const session = yield* pool.get
+          const observe = yield* withQueryContext(session, query)
+          return { data: yield* run(session, body, observe), session }
+        }),
+        timeout
+      )
       return {
         queryId: data.queryId ?? "",
         rowtype: data.rowtype ?? [],

@@ -56,6 +56,11 @@ export interface GsRequest {
   readonly path: string
   readonly query?: Readonly<Record<string, string>> | undefined
   readonly body?: unknown
+  /**
+   * A body built anew for every attempt, in place of `body`: a login's key-pair JWT is signed at
+   * each try, so a retry after its 60 s lifetime does not present an expired token.
+   */
+  readonly bodyPerAttempt?: Effect.Effect<unknown, SnowflakeError> | undefined
   /** Session or master token; stays redacted until the Authorization header is built. */
   readonly token?: Redacted.Redacted<string> | undefined
   /** `snowflake` for query-request and result GETs, `json` for everything else (§16.11). */
@@ -223,7 +228,11 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
       onTimeout: () => new ConnectionTimeout({ message: `${what} did not answer in time` })
     })
 
-  const buildRequest = (request: GsRequest, attempt: number): HttpClientRequest.HttpClientRequest => {
+  const buildRequest = (
+    request: GsRequest,
+    attempt: number,
+    body: unknown
+  ): HttpClientRequest.HttpClientRequest => {
     const url = new URL(request.path, `${config.baseUrl}/`)
     const params: Record<string, string> = { ...request.query }
     if (request.requestId !== undefined) params.requestId = request.requestId
@@ -248,17 +257,19 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
     const base = HttpClientRequest.make(request.method)(url.toString()).pipe(
       HttpClientRequest.setHeaders(headers)
     )
-    return request.body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, request.body)
+    return body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, body)
   }
 
   const call = (request: GsRequest): Effect.Effect<Envelope, SnowflakeError> =>
     Effect.gen(function* () {
       const attempts = yield* Ref.make(0)
+      const started = yield* Clock.currentTimeMillis
       const attempt = Effect.gen(function* () {
         const n = yield* Ref.getAndUpdate(attempts, (k) => k + 1)
         if (n > 0) yield* Metric.increment(Metric.tagged(retriesTotal, "endpoint", pathOnly(request.path)))
+        const body = request.bodyPerAttempt === undefined ? request.body : yield* request.bodyPerAttempt
         const response = yield* withTimeout(
-          client.execute(buildRequest(request, n)).pipe(
+          client.execute(buildRequest(request, n, body)).pipe(
             Effect.flatMap((res) => Effect.map(res.text, (text) => [res, text] as const)),
             Effect.mapError(fromHttpClientError)
           ),
@@ -268,7 +279,14 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
         const now = yield* Clock.currentTimeMillis
         return yield* interpret(response[0], response[1], now)
       })
-      return yield* request.retry === false ? attempt : Effect.retry(attempt, schedule)
+      if (request.retry === false) return yield* attempt
+      return yield* Effect.retry(attempt, schedule).pipe(
+        Effect.catchAll((error) =>
+          Effect.flatMap(Effect.zip(Ref.get(attempts), Clock.currentTimeMillis), ([tried, now]) =>
+            Effect.fail(RetryPolicy.afterRetries(error, tried, now - started))
+          )
+        )
+      )
     }).pipe(redactAuthorization)
 
   const fetchChunk = (url: string, headers: Readonly<Record<string, string>>) =>

@@ -14,6 +14,8 @@ const policy = (overrides: Partial<RetryPolicy.RetryPolicy> = {}): RetryPolicy.R
   factor: 2,
   maxDelay: Duration.seconds(10),
   maxJitter: Duration.zero,
+  maxRetryAfter: Duration.seconds(60),
+  maxElapsed: Duration.minutes(2),
   ...overrides
 })
 
@@ -83,6 +85,48 @@ describe("RetryPolicy", () => {
       assert.deepStrictEqual(times, [0, 7000])
     })
   )
+
+  it.effect("cuts a Retry-After longer than maxRetryAfter (an hour asked, a minute waited)", () =>
+    Effect.gen(function* () {
+      const { times } = yield* attemptTimes(
+        policy({ retries: 2 }),
+        () =>
+          new NetworkError({
+            message: "503",
+            httpStatus: 503,
+            cause: new RetryPolicy.RetryAfter(Duration.hours(1))
+          })
+      )
+      assert.deepStrictEqual(times, [0, 60_000, 120_000])
+    })
+  )
+
+  it.effect("starts no retry past maxElapsed and shortens the last wait to what is left", () =>
+    Effect.gen(function* () {
+      const { exit, times } = yield* attemptTimes(
+        policy({
+          retries: 1_000_000,
+          baseDelay: Duration.seconds(1),
+          factor: 1,
+          maxElapsed: Duration.millis(2500)
+        }),
+        unavailable
+      )
+      assert.deepStrictEqual(times, [0, 1000, 2000, 2500])
+      assert.isTrue(exit._tag === "Failure")
+    })
+  )
+
+  it("the error after retries says how often and how long it was tried; a first failure is left alone", () => {
+    const last = new NetworkError({ message: "Snowflake answered HTTP 503", httpStatus: 503 })
+    const summarised = RetryPolicy.afterRetries(last, 4, 2500)
+    assert.strictEqual(summarised._tag, "NetworkError")
+    assert.strictEqual(summarised.message, "Snowflake answered HTTP 503 (retried 3 times over 2s 500ms)")
+    assert.strictEqual(summarised.httpStatus, 503)
+    assert.strictEqual(RetryPolicy.afterRetries(last, 1, 0), last)
+    const final = new NetworkError({ message: "403", httpStatus: 403 })
+    assert.strictEqual(RetryPolicy.afterRetries(final, 2, 10), final)
+  })
 
   it.effect("does not retry non-transient failures", () =>
     Effect.gen(function* () {
