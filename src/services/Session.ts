@@ -8,6 +8,7 @@
  * 390114 (master token expired), or a renewal refused as expired, falls back to a fresh login.
  */
 import * as Clock from "effect/Clock"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -15,7 +16,7 @@ import * as Redacted from "effect/Redacted"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
-import { ProtocolError, SessionClosed, type SnowflakeError } from "../errors/index.js"
+import { ConnectionTimeout, ProtocolError, SessionClosed, type SnowflakeError } from "../errors/index.js"
 import type { Envelope } from "../protocol/wire/envelope.js"
 import { LoginResponseData } from "../protocol/wire/login.js"
 import { MASTER_TOKEN_EXPIRED, SESSION_EXPIRED } from "../protocol/wire/query.js"
@@ -241,16 +242,24 @@ export const make = (deps: SessionDeps): Effect.Effect<Session, never, Scope.Sco
         const current = yield* Ref.getAndSet(state, { _tag: "Closed" })
         if (current._tag !== "Active") return
         yield* Metric.incrementBy(sessionsActive, -1)
+        // Retried like any request, but bounded as a whole — and interruptible: this runs in a
+        // finalizer (uninterruptible), where a timeout could not otherwise stop a logout that hangs.
         yield* transport
           .call({
             method: "POST",
             path: "/session",
             query: { delete: "true", requestId: globalThis.crypto.randomUUID() },
-            token: current.tokens.session,
-            retry: false,
-            timeout: "5 seconds"
+            token: current.tokens.session
           })
           .pipe(
+            Effect.interruptible,
+            Effect.timeoutFail({
+              duration: config.pool.cleanupTimeout,
+              onTimeout: () =>
+                new ConnectionTimeout({
+                  message: `Logout did not finish within ${Duration.format(config.pool.cleanupTimeout)}`
+                })
+            }),
             Effect.catchAll((error) =>
               Effect.logDebug("snowflake logout failed; the server will expire the session").pipe(
                 Effect.annotateLogs({ error: error._tag })

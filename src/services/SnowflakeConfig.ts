@@ -37,6 +37,7 @@ export interface ResolvedConfig {
     readonly idleTimeout: Duration.Duration
     readonly maxLifetime: Duration.Duration
     readonly acquireTimeout: Duration.Duration
+    readonly cleanupTimeout: Duration.Duration
   }
   readonly storage: {
     readonly caCertificate: string | undefined
@@ -164,7 +165,8 @@ export const resolve = (options: SnowflakeOptions): Effect.Effect<ResolvedConfig
         max: poolIn.max,
         idleTimeout: yield* decodeDuration("pool.idleTimeout", poolIn.idleTimeout),
         maxLifetime: yield* decodeDuration("pool.maxLifetime", poolIn.maxLifetime),
-        acquireTimeout: yield* decodeDuration("pool.acquireTimeout", poolIn.acquireTimeout)
+        acquireTimeout: yield* decodeDuration("pool.acquireTimeout", poolIn.acquireTimeout),
+        cleanupTimeout: yield* decodeDuration("pool.cleanupTimeout", poolIn.cleanupTimeout)
       },
       retry: {
         retries: retryIn.retries,

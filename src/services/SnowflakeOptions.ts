@@ -50,6 +50,12 @@ export interface PoolOptions {
   readonly maxLifetime: Duration.DurationInput
   /** Waiting longer than this for a free session fails with `PoolExhausted`. */
   readonly acquireTimeout: Duration.DurationInput
+  /**
+   * The most a clean-up request may take with its retries — a session's logout when the pool
+   * closes, the abort of an abandoned statement: past it the server is left to expire the session
+   * or end the statement, so closing the layer or interrupting a call ends however the server behaves.
+   */
+  readonly cleanupTimeout: Duration.DurationInput
 }
 
 /** How the client reaches stage object stores (PUT/GET). */
@@ -102,7 +108,8 @@ export const defaultPool: PoolOptions = {
   max: 10,
   idleTimeout: Duration.minutes(30),
   maxLifetime: Duration.hours(4),
-  acquireTimeout: Duration.seconds(30)
+  acquireTimeout: Duration.seconds(30),
+  cleanupTimeout: Duration.seconds(5)
 }
 
 export const defaultRequestTimeout: Duration.Duration = Duration.seconds(90)

@@ -25,6 +25,7 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import type * as Stream from "effect/Stream"
 import {
+  ConnectionTimeout,
   fromServerFailure,
   ProtocolError,
   QueryCancelled,
@@ -217,17 +218,22 @@ export const makeWith = (
           onNone: () => ({
             method: "POST" as const,
             path: "/queries/v1/abort-request",
-            body: { requestId },
-            retry: false
+            body: { requestId }
           }),
           onSome: (id) => ({
             method: "POST" as const,
-            path: `/queries/${encodeURIComponent(id)}/abort-request`,
-            retry: false
+            path: `/queries/${encodeURIComponent(id)}/abort-request`
           })
         })
       )
       .pipe(
+        // Retried like any request; bounded and interruptible, as it runs while a call is being
+        // interrupted (uninterruptible), where nothing else could stop an abort that hangs.
+        Effect.interruptible,
+        Effect.timeoutFail({
+          duration: config.pool.cleanupTimeout,
+          onTimeout: () => new ConnectionTimeout({ message: "The abort-request did not finish in time" })
+        }),
         Effect.asVoid,
         Effect.catchAll((error) =>
           Effect.logDebug("snowflake abort-request failed").pipe(Effect.annotateLogs({ error: error._tag }))
