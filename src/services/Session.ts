@@ -80,6 +80,10 @@ export interface Session {
   readonly close: Effect.Effect<void>
 }
 
+/** The server ended the session (390104 user must log in again, 390111 session no longer exists). */
+export const isSessionGone = (error: SnowflakeError): boolean =>
+  error._tag === "SessionClosed" && (error.code === "390104" || error.code === "390111")
+
 export interface SessionDeps {
   readonly config: ResolvedConfig
   readonly transport: TransportService
@@ -222,19 +226,39 @@ export const make = (deps: SessionDeps): Effect.Effect<Session, never, Scope.Sco
       )
 
     const isTokenExpiry = (error: SnowflakeError) =>
-      error._tag === "ExpiredToken" && (error.code === SESSION_EXPIRED || error.code === MASTER_TOKEN_EXPIRED)
+      (error._tag === "ExpiredToken" &&
+        (error.code === SESSION_EXPIRED || error.code === MASTER_TOKEN_EXPIRED)) ||
+      // A bare 401 (no envelope) on a request that carried the session token: the drivers treat it
+      // as an expired session token — renew, and log in again if the renewal is refused too.
+      (error._tag === "SessionClosed" && error.code === undefined && error.httpStatus === 401)
+
+    /**
+     * The server ended the session (390104 / 390111): its tokens are worthless, renewal included.
+     * The session forgets them — the next request logs in again — and the error goes up, so the
+     * caller decides whether the statement may run again (Statements: only if it never started).
+     */
+    const forget = (stale: Tokens) =>
+      lock.withPermits(1)(
+        Effect.flatMap(Ref.get(state), (current) =>
+          current._tag === "Active" && current.tokens.generation === stale.generation
+            ? Effect.zipRight(
+                Ref.set(state, { _tag: "LoggedOut", generation: stale.generation }),
+                Metric.incrementBy(sessionsActive, -1)
+              )
+            : Effect.void
+        )
+      )
 
     const request = (req: SessionRequest): Effect.Effect<Envelope, SnowflakeError> =>
       Effect.flatMap(activeTokens, (tokens) =>
-        transport
-          .call({ ...req, token: tokens.session })
-          .pipe(
-            Effect.catchIf(isTokenExpiry, (error) =>
-              Effect.flatMap(refresh(tokens, error.code), (fresh) =>
-                transport.call({ ...req, token: fresh.session })
-              )
+        transport.call({ ...req, token: tokens.session }).pipe(
+          Effect.catchIf(isTokenExpiry, (error) =>
+            Effect.flatMap(refresh(tokens, error.code), (fresh) =>
+              transport.call({ ...req, token: fresh.session })
             )
-          )
+          ),
+          Effect.tapError((error) => (isSessionGone(error) ? forget(tokens) : Effect.void))
+        )
       )
 
     const close: Effect.Effect<void> = lock.withPermits(1)(

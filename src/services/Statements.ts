@@ -53,7 +53,7 @@ import { quoteIdentifier } from "../sql/identifier.js"
 import type * as Query from "../sql/Query.js"
 import * as AnswerRows from "../streams/answerRows.js"
 import * as PollSchedule from "./PollSchedule.js"
-import { protocolError, type Session, type SessionContext } from "./Session.js"
+import { isSessionGone, protocolError, type Session, type SessionContext } from "./Session.js"
 import { SessionPool, type SessionPoolService } from "./SessionPool.js"
 import { type ResolvedConfig, SnowflakeConfig } from "./SnowflakeConfig.js"
 import { Transport, type TransportService } from "./Transport.js"
@@ -137,6 +137,14 @@ const finalName = (data: QueryResponseData, key: ContextKey): string | undefined
  * asking for its transfer instruction (Stages, `accept: "json"`). `requestId` is kept on every
  * retry, so the server can deduplicate, and names the statement in an abort.
  */
+/**
+ * Errors of a query-request the server refused because its session had ended (390104 / 390111):
+ * the statement provably never started, so running it again cannot run it twice. Marked where the
+ * request was posted, not where the error is seen, since a poll of a started statement can meet the
+ * same codes.
+ */
+const refusedBeforeStart = new WeakSet<SnowflakeError>()
+
 export const postQuery = (
   session: Session,
   body: QueryRequestBody,
@@ -253,6 +261,7 @@ export const makeWith = (
       const requestId = globalThis.crypto.randomUUID()
       const queryId = yield* Ref.make(Option.none<string>())
       return yield* postQuery(session, body, { requestId }).pipe(
+        Effect.tapError((error) => Effect.sync(() => isSessionGone(error) && refusedBeforeStart.add(error))),
         Effect.flatMap((envelope) => untilDone(session, envelope, (id) => Ref.set(queryId, Option.some(id)))),
         Effect.tap(onFinal),
         Effect.onInterrupt(() => Effect.flatMap(Ref.get(queryId), (id) => abort(session, requestId, id)))
@@ -323,6 +332,10 @@ export const makeWith = (
         const observe = yield* withQueryContext(session, query)
         return yield* use(session, observe)
       })
+    ).pipe(
+      // The server ended the session and refused the statement: it never ran, so it runs again
+      // once, context and all, on a fresh login (the session logs in again by itself).
+      Effect.retry({ times: 1, while: (error) => refusedBeforeStart.has(error) })
     )
 
   /**

@@ -4,7 +4,7 @@
  */
 import { assert, describe, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
-import { bounded, client, emulatorAndProxy, failureEnvelope, paths } from "./support/harness.js"
+import { bounded, client, emulatorAndProxy, failureEnvelope, paths, slowQuery } from "./support/harness.js"
 
 /** An emulator, the proxy, and a one-session client that has logged in once. */
 const loggedIn = Effect.gen(function* () {
@@ -15,8 +15,7 @@ const loggedIn = Effect.gen(function* () {
 })
 
 describe("fault matrix: session", () => {
-  // issue 15 #5: a bare HTTP 401 (no envelope) is mapped to SessionClosed and returned, not renewed.
-  it.live.fails("bare HTTP 401 on query × execute → renew (or re-login) and run the statement", () =>
+  it.live("bare HTTP 401 on query × execute → renew (or re-login) and run the statement", () =>
     Effect.scoped(
       Effect.gen(function* () {
         const { proxy, sf } = yield* loggedIn
@@ -40,8 +39,7 @@ describe("fault matrix: session", () => {
   ] as const
 
   for (const [name, status, code, message] of gone) {
-    // issue 15 #6: session-gone codes map to SessionClosed, returned to the caller; the statement is not re-run.
-    it.live.fails(`${name} on query × execute → re-login and the statement re-run (it never started)`, () =>
+    it.live(`${name} on query × execute → re-login and the statement re-run (it never started)`, () =>
       Effect.scoped(
         Effect.gen(function* () {
           const { proxy, sf } = yield* loggedIn
@@ -57,6 +55,29 @@ describe("fault matrix: session", () => {
     )
   }
 
+  it.live("390111 on the result poll of a started statement × execute → SessionClosed, never run twice", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { proxy, sf } = yield* loggedIn
+        yield* proxy.rule({
+          path: /^\/queries\/[^/]+\/result$/,
+          action: {
+            _tag: "status",
+            status: 200,
+            body: failureEnvelope(
+              "390111",
+              "Session no longer exists.  New login required to access the service."
+            )
+          }
+        })
+        const error = yield* bounded("execute whose poll meets 390111", Effect.flip(sf.execute(slowQuery)))
+        assert.strictEqual(error._tag, "SessionClosed")
+        const posted = proxy.requestsTo(paths.query).filter((r) => r.body.includes("GENERATOR"))
+        assert.strictEqual(posted.length, 1, "the started statement is not posted again")
+      })
+    )
+  )
+
   /** Logs the client's session out behind its back, as a server that ends a session does. */
   const endSessionOnServer = (emulatorUrl: string, authorization: string) =>
     Effect.promise(() =>
@@ -65,29 +86,26 @@ describe("fault matrix: session", () => {
       )
     )
 
-  // issue 15 #6: the pooled session the server ended stays in the pool; every later call fails SessionClosed.
-  it.live.fails(
-    "session ended by the server (390104) × execute, then another → both run on a fresh session",
-    () =>
-      Effect.scoped(
-        Effect.gen(function* () {
-          const { emulator, proxy, sf } = yield* loggedIn
-          const authorization = proxy.requestsTo(paths.query)[0]!.authorization!
-          yield* endSessionOnServer(emulator.url, authorization)
-          const first = yield* bounded(
-            "execute on the ended session",
-            Effect.either(sf.execute("SELECT 2 AS TWO"))
-          )
-          const next = yield* bounded("the execute after it", Effect.either(sf.execute("SELECT 3 AS THREE")))
-          assert.deepStrictEqual(
-            [first, next].map((r) =>
-              r._tag === "Left" ? r.left._tag : Number(Object.values(r.right.rows[0]!)[0])
-            ),
-            [2, 3]
-          )
-          assert.strictEqual(proxy.requestsTo(paths.login).length, 2, "one new login")
-        })
-      )
+  it.live("session ended by the server (390104) × execute, then another → both run on a fresh session", () =>
+    Effect.scoped(
+      Effect.gen(function* () {
+        const { emulator, proxy, sf } = yield* loggedIn
+        const authorization = proxy.requestsTo(paths.query)[0]!.authorization!
+        yield* endSessionOnServer(emulator.url, authorization)
+        const first = yield* bounded(
+          "execute on the ended session",
+          Effect.either(sf.execute("SELECT 2 AS TWO"))
+        )
+        const next = yield* bounded("the execute after it", Effect.either(sf.execute("SELECT 3 AS THREE")))
+        assert.deepStrictEqual(
+          [first, next].map((r) =>
+            r._tag === "Left" ? r.left._tag : Number(Object.values(r.right.rows[0]!)[0])
+          ),
+          [2, 3]
+        )
+        assert.strictEqual(proxy.requestsTo(paths.login).length, 2, "one new login")
+      })
+    )
   )
 
   it.live("390112 (session token expired) × 8 concurrent executes → exactly one renewal, all succeed", () =>
