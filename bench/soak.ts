@@ -48,6 +48,7 @@ const FAULTS: ReadonlyArray<FaultRule> = [
 const errorsByTag = new Map<string, number>()
 const countError = (error: unknown) => {
   const tag = (error as { _tag?: string })._tag ?? String(error)
+  if (!errorsByTag.has(tag)) console.log(`first ${tag}: ${(error as { message?: string }).message ?? ""}`)
   errorsByTag.set(tag, (errorsByTag.get(tag) ?? 0) + 1)
 }
 const problems: Array<string> = []
@@ -80,7 +81,7 @@ const program = Effect.gen(function* () {
 
       const shortStatement = (i: number) =>
         sf
-          .execute(Query.make("SELECT ? * 2, ?").pipe(Query.bind(i), Query.bind(`s${i}`)), {
+          .execute(Query.make("SELECT ? * 2, ?").pipe(Query.bind(i, `s${i}`)), {
             rowMode: "array"
           })
           .pipe(
@@ -212,6 +213,9 @@ const program = Effect.gen(function* () {
   console.log(
     `active resources before ${JSON.stringify(Object.fromEntries(resourcesBefore))} after ${JSON.stringify(Object.fromEntries(resourcesAfter))}`
   )
+  // each armed fault affects one request: more failures than faults is the client failing on its own
+  const failures = [...errorsByTag.values()].reduce((a, b) => a + b, 0)
+  if (failures > faultsArmed) problems.push(`${failures} failed operations for ${faultsArmed} faults`)
   if (fibersLeft > 0) problems.push(`${fibersLeft} fibers left`)
   if (grown.some(([k]) => k.includes("TCP"))) problems.push(`sockets left: ${JSON.stringify(grown)}`)
   for (const p of problems.slice(0, 20)) console.log(`PROBLEM ${p}`)
