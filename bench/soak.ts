@@ -181,6 +181,8 @@ const program = Effect.gen(function* () {
         discard: true
       })
       yield* Fiber.interrupt(samplerFiber)
+      const unused = (yield* emulator.faults.pending).length
+      console.log(`faults still armed (never hit) at the end: ${unused}`)
       yield* emulator.faults.clear
       const counted = yield* sf.execute("SELECT COUNT(*), COUNT(DISTINCT id) FROM soak_rows", {
         rowMode: "array"
