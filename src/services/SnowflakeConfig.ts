@@ -78,6 +78,13 @@ const nonEmpty = (setting: string, value: string) =>
     ? Effect.fail(invalid(setting, "must not be empty"))
     : Effect.succeed(value.trim())
 
+/** localhost, 127.0.0.0/8 and ::1: the only hosts an `http://` access URL may name (the emulator). */
+const isLoopback = (hostname: string): boolean =>
+  hostname === "localhost" ||
+  hostname === "[::1]" ||
+  hostname === "::1" ||
+  /^127(\.\d{1,3}){3}$/.test(hostname)
+
 const resolveBaseUrl = (
   account: string,
   accessUrl: string | undefined
@@ -88,6 +95,14 @@ const resolveBaseUrl = (
     if (url.protocol !== "http:" && url.protocol !== "https:") {
       return Effect.fail(
         invalid("SNOWFLAKE_ACCESS_URL", `must be an http(s) URL, got scheme ${url.protocol}`)
+      )
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+      return Effect.fail(
+        invalid(
+          "SNOWFLAKE_ACCESS_URL",
+          `must use https for ${url.hostname}: plain http (tokens and passwords in the clear) is allowed for a loopback host only`
+        )
       )
     }
     return Effect.succeed(url.origin)

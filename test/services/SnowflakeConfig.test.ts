@@ -128,4 +128,20 @@ describe("SnowflakeConfig", () => {
       assert.strictEqual(config.baseUrl, "http://127.0.0.1:9")
     })
   )
+
+  it.effect("an http:// access URL is accepted for a loopback host only (issue 15: HTTPS required)", () =>
+    Effect.gen(function* () {
+      for (const url of ["http://127.0.0.1:9", "http://localhost:8080", "http://[::1]:9"]) {
+        const config = yield* fromEnv({ ...base, SNOWFLAKE_ACCESS_URL: url })
+        assert.strictEqual(config.baseUrl, new URL(url).origin)
+      }
+      for (const url of ["http://myorg-acct.snowflakecomputing.com", "http://10.0.0.5:8080"]) {
+        const error = yield* Effect.flip(fromEnv({ ...base, SNOWFLAKE_ACCESS_URL: url }))
+        assert.strictEqual(error._tag, "InvalidConfig")
+        assert.include(error.message, "https")
+      }
+      const secure = yield* fromEnv({ ...base, SNOWFLAKE_ACCESS_URL: "https://myorg-acct.example.com" })
+      assert.strictEqual(secure.baseUrl, "https://myorg-acct.example.com")
+    })
+  )
 })
