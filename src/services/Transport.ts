@@ -95,6 +95,9 @@ export interface TransportService {
 
 export class Transport extends Context.Tag("effect-snowflake/Transport")<Transport, TransportService>() {}
 
+/** Same-host 307/308 hops one request may take before it is a ProtocolError. */
+const MAX_REDIRECTS = 5
+
 const newGuid = (): string => globalThis.crypto.randomUUID()
 
 const pathOnly = (path: string): string => path.split("?")[0] ?? path
@@ -260,6 +263,48 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
     return body === undefined ? base : HttpClientRequest.bodyUnsafeJson(base, body)
   }
 
+  /**
+   * Sends one attempt and reads its answer. A 307/308 (same method, same body) is followed only on
+   * the same host: the request carries the session token or the login secret, which must not go to
+   * a host the access URL did not name. Another host is a final ProtocolError naming both.
+   */
+  const sendFollowingRedirects = (
+    first: HttpClientRequest.HttpClientRequest,
+    timeout: Duration.DurationInput | undefined,
+    what: string
+  ) =>
+    Effect.gen(function* () {
+      let current = first
+      for (let hop = 0; ; hop++) {
+        const answer = yield* withTimeout(
+          client.execute(current).pipe(
+            Effect.flatMap((res) => Effect.map(res.text, (text) => [res, text] as const)),
+            Effect.mapError(fromHttpClientError)
+          ),
+          timeout,
+          what
+        )
+        const [response] = answer
+        const location = response.headers.location
+        if ((response.status !== 307 && response.status !== 308) || location === undefined) return answer
+        const from = new URL(current.url)
+        const to = new URL(location, from)
+        if (to.protocol !== from.protocol || to.host !== from.host) {
+          return yield* new ProtocolError({
+            message: `${what} was redirected (HTTP ${response.status}) from ${from.host} to another host, ${to.host}: not followed`,
+            httpStatus: response.status
+          })
+        }
+        if (hop >= MAX_REDIRECTS) {
+          return yield* new ProtocolError({
+            message: `${what} was redirected more than ${MAX_REDIRECTS} times`,
+            httpStatus: response.status
+          })
+        }
+        current = HttpClientRequest.setUrl(current, to.toString())
+      }
+    })
+
   const call = (request: GsRequest): Effect.Effect<Envelope, SnowflakeError> =>
     Effect.gen(function* () {
       const attempts = yield* Ref.make(0)
@@ -268,11 +313,8 @@ export const makeWith = (config: ResolvedConfig, client: HttpClient.HttpClient):
         const n = yield* Ref.getAndUpdate(attempts, (k) => k + 1)
         if (n > 0) yield* Metric.increment(Metric.tagged(retriesTotal, "endpoint", pathOnly(request.path)))
         const body = request.bodyPerAttempt === undefined ? request.body : yield* request.bodyPerAttempt
-        const response = yield* withTimeout(
-          client.execute(buildRequest(request, n, body)).pipe(
-            Effect.flatMap((res) => Effect.map(res.text, (text) => [res, text] as const)),
-            Effect.mapError(fromHttpClientError)
-          ),
+        const response = yield* sendFollowingRedirects(
+          buildRequest(request, n, body),
           request.timeout,
           `${request.method} ${pathOnly(request.path)}`
         )

@@ -20,6 +20,8 @@ export type ProxyAction =
       readonly status: number
       readonly retryAfter?: string
       readonly body?: string
+      /** A Location header (a 307/308), resolved against the request's URL on the proxy. */
+      readonly location?: string
     }
   /** Never answer; the connection is destroyed when the proxy closes. */
   | { readonly _tag: "hold" }
@@ -132,7 +134,8 @@ export const start = (upstream: string) =>
           if (action?._tag === "status") {
             res.writeHead(action.status, {
               "content-type": "application/json",
-              ...(action.retryAfter === undefined ? {} : { "retry-after": action.retryAfter })
+              ...(action.retryAfter === undefined ? {} : { "retry-after": action.retryAfter }),
+              ...(action.location === undefined ? {} : { location: action.location })
             })
             res.end(action.body ?? "")
             return
