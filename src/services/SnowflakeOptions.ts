@@ -51,9 +51,8 @@ export interface PoolOptions {
   /** Waiting longer than this for a free session fails with `PoolExhausted`. */
   readonly acquireTimeout: Duration.DurationInput
   /**
-   * The most a clean-up request may take with its retries — a session's logout when the pool
-   * closes, the abort of an abandoned statement: past it the server is left to expire the session
-   * or end the statement, so closing the layer or interrupting a call ends however the server behaves.
+   * The most a session's logout may take with its retries when the pool closes: past it the server
+   * is left to expire the session, so closing the layer ends however the server behaves.
    */
   readonly cleanupTimeout: Duration.DurationInput
 }

@@ -239,7 +239,7 @@ export const makeWith = (
         // interrupted (uninterruptible), where nothing else could stop an abort that hangs.
         Effect.interruptible,
         Effect.timeoutFail({
-          duration: config.pool.cleanupTimeout,
+          duration: config.requestTimeout,
           onTimeout: () => new ConnectionTimeout({ message: "The abort-request did not finish in time" })
         }),
         Effect.asVoid,

@@ -36,7 +36,10 @@ describe("execution against the emulator", () => {
 
   it.scopedLive("a client-side timeout fails with QueryTimeout and aborts the query", () =>
     Effect.gen(function* () {
-      const { emulator, sf } = yield* withClient()
+      // One session, logged in first: the deadline covers the login too, and on a loaded machine a
+      // login can take the whole second, leaving no statement to abort.
+      const { emulator, sf } = yield* withClient({ pool: { min: 1, max: 1 } })
+      yield* sf.execute("SELECT 1")
       const error = yield* Effect.flip(sf.execute(Query.make(slowQuery).pipe(Query.timeout("1 second"))))
       assert.strictEqual(error._tag, "QueryTimeout")
       yield* awaitStatus(emulator, slowQuery, "ABORTED")
